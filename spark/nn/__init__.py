@@ -1,0 +1,28 @@
+"""``spark.nn``: modules, configs, components, neurons, interfaces and brains."""
+
+from spark.core.config import BaseConfig, Config
+from spark.core.module import Module
+from spark.nn._component import Component
+
+from spark.nn import initializers, somas, synapses, learning_rules, delays, neurons, interfaces  # noqa: E402,I001
+
+__all__ = [
+    "Module",
+    "Config",
+    "BaseConfig",
+    "Component",
+    "initializers",
+    "somas",
+    "synapses",
+    "learning_rules",
+    "delays",
+    "neurons",
+    "interfaces",
+]
+
+try:  # the brain is added by spark/nn/brain.py
+    from spark.nn.brain import Brain, BrainConfig  # noqa: F401
+
+    __all__ += ["Brain", "BrainConfig"]
+except ImportError:  # pragma: no cover - during development only
+    pass

@@ -1,0 +1,1 @@
+"""delays (to be filled)."""

@@ -1,0 +1,1 @@
+"""initializers (to be filled)."""

@@ -1,0 +1,1 @@
+"""somas (to be filled)."""

@@ -1,0 +1,1 @@
+"""synapses (to be filled)."""
