@@ -142,6 +142,22 @@ class Module(nnx.Module):
             cls._ports_cache = (inputs, optional, outputs)
         return cls._ports_cache
 
+    @classmethod
+    def example_inputs(cls, config: BaseConfig | None = None) -> dict[str, SparkPayload]:
+        """Small valid inputs for this module (used by contract tests and the editor's Run panel).
+
+        The default gives every required input a zero array of shape ``(8,)``; modules whose inputs
+        need a particular shape override this.
+        """
+        from spark.core.payloads import FloatArray
+
+        inputs, optional, _ = cls._ports()
+        dtype = getattr(config, "dtype", np.dtype("float32")) if config is not None else np.dtype("float32")
+        return {
+            p: (t if t is not SparkPayload else FloatArray)(jnp.zeros((8,), dtype))
+            for p, t in inputs.items() if not optional[p]
+        }
+
     # -- construction -----------------------------------------------------------------------------------
     def __init__(self, *, config: ConfigT | None = None, name: str | None = None, **kwargs: tp.Any):
         cfg_cls = type(self).get_config_spec()
