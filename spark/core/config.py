@@ -25,6 +25,7 @@ import inspect as _inspect
 import typing as tp
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from spark.core.errors import ConfigError, suggest
@@ -267,7 +268,7 @@ class BaseConfig:
         hint = type(self)._hints().get(name)
         if value is not None and (name == "dtype" or name.endswith("_dtype") or hint is jax.typing.DTypeLike):
             try:
-                return np.dtype(value)
+                return np.dtype(jnp.dtype(value))
             except TypeError:
                 return value
         if isinstance(value, list) and tp.get_origin(hint) is tuple:
@@ -362,6 +363,8 @@ class BaseConfig:
         if errors is not None:
             errors.extend(found)
             return errors
+        if len(found) == 1:
+            raise ConfigError(f"invalid {found[0]}")
         if found:
             n = len(found)
             raise ConfigError(f"{type(self).__name__} has {n} invalid field{'s' if n > 1 else ''}:\n  "

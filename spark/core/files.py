@@ -109,8 +109,8 @@ def encode(value: tp.Any) -> tp.Any:
     if isinstance(value, np.generic):
         return {"$type": "scalar", "dtype": value.dtype.name, "value": encode(value.item())}
     if hasattr(value, "__array__") and hasattr(value, "dtype") and hasattr(value, "shape"):
-        arr = np.ascontiguousarray(np.asarray(value))
-        if arr.dtype.kind not in "biufc":
+        arr = np.array(value, order="C", copy=True)
+        if arr.dtype.kind not in "biufc" and arr.dtype.name != "bfloat16":
             raise TypeError(f"cannot save an array of dtype {arr.dtype} in a config file")
         return {
             "$type": "array",
@@ -134,11 +134,13 @@ def encode(value: tp.Any) -> tp.Any:
 
 
 def _np_dtype(name: tp.Any, where: str) -> np.dtype:
+    import jax.numpy as jnp
+
     try:
-        dt = np.dtype(str(name))
+        dt = np.dtype(jnp.dtype(str(name)))
     except TypeError:
         raise FileFormatError(f"{where}: unknown dtype {name!r}") from None
-    if dt.kind not in "biufc":
+    if dt.kind not in "biufc" and dt.name != "bfloat16":
         raise FileFormatError(f"{where}: dtype {name!r} is not numeric")
     return dt
 

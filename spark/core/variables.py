@@ -20,15 +20,27 @@ from flax import nnx
 __all__ = ["Variable", "Parameter", "Constant", "SimulationParameter", "RNGKey"]
 
 
-class Variable(nnx.Variable):
+class _ValueAccess:
+    """``var.value`` reads and writes the wrapped value (Spark keeps this spelling stable)."""
+
+    @property
+    def value(self):  # type: ignore[override]
+        return self.get_value()
+
+    @value.setter
+    def value(self, new):  # type: ignore[override]
+        self.set_value(new)
+
+
+class Variable(_ValueAccess, nnx.Variable):
     """Dynamic state of a module: it changes from one step to the next and ``reset()`` restores it."""
 
 
-class Parameter(nnx.Param):
+class Parameter(_ValueAccess, nnx.Param):
     """A trainable parameter (weights, biases, time constants you want gradients for)."""
 
 
-class Constant(nnx.Variable):
+class Constant(_ValueAccess, nnx.Variable):
     """A value fixed for the module's lifetime (masks, precomputed decay factors)."""
 
 
