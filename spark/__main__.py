@@ -1,0 +1,3 @@
+from spark.cli import main
+
+raise SystemExit(main())
