@@ -308,6 +308,34 @@ class Module(nnx.Module):
                 out.extend(v for v in value.values() if isinstance(v, Module))
         return out
 
+    # -- Rockpool-style API (implemented in spark.sim) ------------------------------------------------------
+    def parameters(self, family: str | tuple[str, ...] | None = None) -> dict:
+        """Nested dict of parameters (``spark.Parameter`` and ``spark.Constant``), optionally by family."""
+        from spark.sim import parameters
+
+        return parameters(self, family)
+
+    def state(self, family: str | tuple[str, ...] | None = None) -> dict:
+        """Nested dict of dynamic state (``spark.Variable``)."""
+        from spark.sim import state
+
+        return state(self, family)
+
+    def simulation_parameters(self, family: str | tuple[str, ...] | None = None) -> dict:
+        """Nested dict of simulation parameters (``spark.SimulationParameter``)."""
+        from spark.sim import simulation_parameters
+
+        return simulation_parameters(self, family)
+
+    def evolve(self, input_data: tp.Any, record: bool = False) -> tuple[tp.Any, dict, dict]:
+        """Run over clocked input ``(T, N)`` or ``(B, T, N)``: ``(output, new_state, recorded)``.
+
+        Functional: the module keeps its state. See :func:`spark.sim.evolve`.
+        """
+        from spark.sim import evolve
+
+        return evolve(self, input_data, record=record)
+
     # -- introspection ----------------------------------------------------------------------------------
     def __repr__(self) -> str:
         state = "built" if self.__built__ else "not built"
