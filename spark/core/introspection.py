@@ -52,9 +52,14 @@ def family_of(variable: nnx.Variable) -> str | None:
     return variable.get_metadata("family", None)
 
 
+def _is_variable(value: Any) -> bool:
+    # issubclass on the type: NNX's isinstance hook also inspects arrays and tracers, which is slow
+    return issubclass(type(value), nnx.Variable)
+
+
 def _children(node: Any) -> Iterator[tuple[Any, Any]]:
     """Yield ``(key, child)`` for the attributes/items of ``node`` that may hold variables."""
-    if isinstance(node, nnx.Variable):
+    if _is_variable(node):
         return
     if isinstance(node, nnx.Pytree):
         items = vars(node).items()
@@ -67,12 +72,12 @@ def _children(node: Any) -> Iterator[tuple[Any, Any]]:
     for key, value in items:
         if isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES):
             continue
-        if isinstance(value, nnx.Variable | nnx.Pytree | Mapping | list | tuple):
+        if _is_variable(value) or isinstance(value, nnx.Pytree | Mapping | list | tuple):
             yield key, value
 
 
 def _matches(variable: nnx.Variable, kinds: Kinds | None, family: Family) -> bool:
-    if kinds is not None and not isinstance(variable, kinds):
+    if kinds is not None and not issubclass(type(variable), kinds):
         return False
     if family is None:
         return True
@@ -96,7 +101,7 @@ def iter_variables(
                 continue
             seen.add(id(child))
             path = (*prefix, key)
-            if isinstance(child, nnx.Variable):
+            if _is_variable(child):
                 if _matches(child, kinds, family):
                     yield path, child
             else:
@@ -165,8 +170,8 @@ def assign(
                 )
             child = children[key]
             child_path = (*path, key)
-            if isinstance(child, nnx.Variable):
-                if kinds is not None and not isinstance(child, kinds):
+            if _is_variable(child):
+                if kinds is not None and not issubclass(type(child), kinds):
                     raise ValueError(
                         f"{root_name}.{_describe(child_path)} is a {type(child).__name__}, which cannot be "
                         f"set here (allowed kinds: {_kind_names(kinds)})"

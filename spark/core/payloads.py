@@ -87,6 +87,9 @@ class SparkPayload:
         return len(self.value)
 
 
+_PAYLOAD_TYPES["SparkPayload"] = SparkPayload
+
+
 def _is_tracer(x: tp.Any) -> bool:
     return isinstance(x, jax.core.Tracer)
 
