@@ -86,12 +86,20 @@ def console_texts(page, level: str | None = None) -> list[str]:
 
 
 def wait_console(page, level: str, text: str, timeout: float = 60_000) -> None:
-    page.wait_for_function(
-        "([lvl, txt]) => [...document.querySelectorAll('[data-testid=console-message][data-level=' + lvl + ']')]"
-        ".some(e => e.textContent.includes(txt))",
-        arg=[level, text],
-        timeout=timeout,
-    )
+    """Wait for a console message of ``level`` containing ``text`` (fail with the console's content)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "([lvl, txt]) => [...document.querySelectorAll('[data-testid=console-message][data-level=' + lvl + ']')]"
+            ".some(e => e.textContent.includes(txt))",
+            arg=[level, text],
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"no {level} message with {text!r}; the console says:\n" + "\n".join(console_texts(page))
+        ) from None
 
 
 def copy_example(dest: Path) -> Path:
@@ -110,4 +118,3 @@ def wait_until(predicate, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         time.sleep(0.05)
-

@@ -49,10 +49,12 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live_editor(tmp_path):
-    """A real editor server (uvicorn, background thread) serving ``tmp_path`` with the real catalogue."""
+    """A real editor server (uvicorn, background thread) serving a fresh folder with the real catalogue."""
     from spark.editor import GraphEditor
 
-    editor = GraphEditor(root=tmp_path, port=_free_port(), open_browser=False)
+    root = tmp_path / "my_project"
+    root.mkdir()
+    editor = GraphEditor(root=root, port=_free_port(), open_browser=False)
     editor.launch(block=False)
     try:
         yield editor
