@@ -200,7 +200,9 @@ def decode(data: tp.Any, expected: type | None = None, where: str = "config") ->
         if tag == "module_specs":
             module_cls = MODULES.get(data["module"])
             default = getattr(module_cls, "default_config", None)
-            config = decode(data["config"], expected=default, where=f"{where}.{data['name']}.config")
+            raw_config = data.get("config")
+            config = None if raw_config is None else decode(raw_config, expected=default,
+                                                            where=f"{where}.{data['name']}.config")
             inputs = {
                 port: [decode(m, where=f"{where}.{data['name']}.inputs.{port}") for m in maps]
                 for port, maps in data.get("inputs", {}).items()
@@ -271,6 +273,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> tp.Iterator[tp.IO
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file ordinary permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

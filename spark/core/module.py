@@ -20,7 +20,7 @@ import numpy as np
 from flax import nnx
 
 from spark.core.config import CONFIG_TO_MODULE, BaseConfig
-from spark.core.errors import BuildError, ConfigError
+from spark.core.errors import BuildError, ConfigError, SparkError
 from spark.core.payloads import SparkPayload
 from spark.core.registry import MODULES
 from spark.core.specs import InputSpec, OutputSpec, PortSpecs
@@ -209,7 +209,7 @@ class Module(nnx.Module):
             try:
                 self.build(specs)
             except (TypeError, ValueError, KeyError) as exc:
-                if isinstance(exc, ConfigError):
+                if isinstance(exc, SparkError):
                     raise
                 raise BuildError(f"{type(self).__name__} '{self.name}' failed to build from {specs}: {exc}") from exc
             self._box.input_specs = specs

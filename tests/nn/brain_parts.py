@@ -76,8 +76,13 @@ class BrainTestPool(spark.nn.Module):
         super().__init__(**kwargs)
         if self.config.contract:
             self.set_contract_output_specs(
-                {"out_spikes": spark.OutputSpec(spark.SpikeArray, (self.config.contract_units or self.config.units,),
-                                                self.config.dtype)}
+                {
+                    "out_spikes": spark.OutputSpec(
+                        spark.SpikeArray,
+                        (self.config.contract_units or self.config.units,),
+                        self.config.dtype,
+                    )
+                }
             )
 
     def build(self, input_specs: dict) -> None:
@@ -100,22 +105,37 @@ def pm(origin: str, port: str) -> spark.PortMap:
 
 
 def relay(name: str, *sources: spark.PortMap, gain: float = 1.0) -> spark.ModuleSpecs:
-    return spark.ModuleSpecs(name=name, module_cls=BrainTestRelay, config=BrainTestRelayConfig(gain=gain),
-                             inputs={"x": list(sources)})
+    return spark.ModuleSpecs(
+        name=name,
+        module_cls=BrainTestRelay,
+        config=BrainTestRelayConfig(gain=gain),
+        inputs={"x": list(sources)},
+    )
 
 
 def threshold(name: str, *sources: spark.PortMap) -> spark.ModuleSpecs:
-    return spark.ModuleSpecs(name=name, module_cls=BrainTestThreshold, config=BrainTestThresholdConfig(),
-                             inputs={"signal": list(sources)})
+    return spark.ModuleSpecs(
+        name=name,
+        module_cls=BrainTestThreshold,
+        config=BrainTestThresholdConfig(),
+        inputs={"signal": list(sources)},
+    )
 
 
 def pool(name: str, *sources: spark.PortMap, seed: int = 0, **kwargs: tp.Any) -> spark.ModuleSpecs:
-    return spark.ModuleSpecs(name=name, module_cls=BrainTestPool, config=BrainTestPoolConfig(seed=seed, **kwargs),
-                             inputs={"in_spikes": list(sources)})
+    return spark.ModuleSpecs(
+        name=name,
+        module_cls=BrainTestPool,
+        config=BrainTestPoolConfig(seed=seed, **kwargs),
+        inputs={"in_spikes": list(sources)},
+    )
 
 
 def out(origin: str, port: str, shape: tuple, payload: type = F, dtype: tp.Any = jnp.float32) -> dict:
-    return {"input": pm(origin, port), "spec": spark.OutputSpec(payload_type=payload, shape=shape, dtype=dtype)}
+    return {
+        "input": pm(origin, port),
+        "spec": spark.OutputSpec(payload_type=payload, shape=shape, dtype=dtype),
+    }
 
 
 def drive_spec(shape: tuple = (4,), dtype: tp.Any = jnp.float32) -> spark.InputSpec:
@@ -126,9 +146,13 @@ def recurrent_config(seed: int = 0) -> spark.nn.BrainConfig:
     """drive -> th -> {pa <-> pb (pa also onto itself)}, read out from pa and pb."""
     return spark.nn.BrainConfig(
         input_map={"drive": drive_spec()},
-        output_map={"a": out("pa", "out_spikes", (6,), S), "both": {
-            "input": [pm("pa", "out_spikes"), pm("pb", "out_spikes")],
-            "spec": spark.OutputSpec(S, (2, 6), jnp.float32)}},
+        output_map={
+            "a": out("pa", "out_spikes", (6,), S),
+            "both": {
+                "input": [pm("pa", "out_spikes"), pm("pb", "out_spikes")],
+                "spec": spark.OutputSpec(S, (2, 6), jnp.float32),
+            },
+        },
         modules_map={
             "th": threshold("th", pm(CALL, "drive")),
             "pa": pool("pa", pm("th", "spikes"), pm("pa", "out_spikes"), pm("pb", "out_spikes"), seed=seed),

@@ -25,7 +25,11 @@ def retrieve_spikes(graph, state):
 
 
 def chain_config(order=("r1", "r2", "r3")) -> spark.nn.BrainConfig:
-    specs = {"r1": relay("r1", pm(CALL, "drive")), "r2": relay("r2", pm("r1", "y")), "r3": relay("r3", pm("r2", "y"))}
+    specs = {
+        "r1": relay("r1", pm(CALL, "drive")),
+        "r2": relay("r2", pm("r1", "y")),
+        "r3": relay("r3", pm("r2", "y")),
+    }
     return spark.nn.BrainConfig(
         input_map={"drive": drive_spec((2,))},
         output_map={name: out(name, "y", (2,)) for name in ("r1", "r2", "r3")},
@@ -63,7 +67,11 @@ def test_constant_drive_through_a_chain_arrives_after_the_hops():
 
 
 def test_initialization_order_builds_upstream_first_and_uses_contracts_only_in_cycles():
-    assert spark.nn.Brain(config=chain_config(("r3", "r2", "r1"))).resolve_initialization_order() == ["r1", "r2", "r3"]
+    assert spark.nn.Brain(config=chain_config(("r3", "r2", "r1"))).resolve_initialization_order() == [
+        "r1",
+        "r2",
+        "r3",
+    ]
     brain = spark.nn.Brain(config=recurrent_config())
     # pa reads pb and itself; pb reads pa. Only pa promises its outputs, so pb is built first from
     # pa's contract, then pa from pb's actual specs (and its own contract for the self-connection).
@@ -87,10 +95,15 @@ def test_recurrent_brain_runs_and_reads_its_own_previous_spikes():
 def test_several_port_maps_are_flattened_and_concatenated_in_order():
     config = spark.nn.BrainConfig(
         input_map={"a": drive_spec((2,)), "b": drive_spec((1, 3))},
-        output_map={"ab": {"input": [pm("ra", "y"), pm("rb", "y")], "spec": spark.OutputSpec(F, (5,))},
-                    "cat": out("cat", "y", (5,))},
-        modules_map={"ra": relay("ra", pm(CALL, "a")), "rb": relay("rb", pm(CALL, "b")),
-                     "cat": relay("cat", pm(CALL, "b"), pm(CALL, "a"))},
+        output_map={
+            "ab": {"input": [pm("ra", "y"), pm("rb", "y")], "spec": spark.OutputSpec(F, (5,))},
+            "cat": out("cat", "y", (5,)),
+        },
+        modules_map={
+            "ra": relay("ra", pm(CALL, "a")),
+            "rb": relay("rb", pm(CALL, "b")),
+            "cat": relay("cat", pm(CALL, "b"), pm(CALL, "a")),
+        },
     )
     brain = spark.nn.Brain(config=config)
     res = brain(a=F(jnp.array([1.0, 2.0])), b=F(jnp.array([[3.0, 4.0, 5.0]])))
@@ -149,19 +162,24 @@ def _drives(n: int, seed: int = 0) -> list[spark.FloatArray]:
 
 
 def test_jit_equals_eager():
-    eager = spark.nn.Brain(config=recurrent_config())
-    jitted = spark.nn.Brain(config=recurrent_config())
-    xs = _drives(15)
+    eager = spark.nn.Brain(config=recurrent_config())  # stepped operation by operation
+    called = spark.nn.Brain(config=recurrent_config())  # brain(...) outside jit: compiled internally
+    jitted = spark.nn.Brain(config=recurrent_config())  # the user's jitted run_model
+    xs = _drives(4)
     jitted(drive=F(jnp.zeros((4,))))
     jitted.reset()
     graph, state = spark.split(jitted)
     for x in xs:
-        e = eager(drive=x)
+        with jax.disable_jit():
+            e = eager(drive=x)
+        c = called(drive=x)
         j, state = run_model(graph, state, x)
         for name in e:
             np.testing.assert_array_equal(e[name].value, j[name].value)
+            np.testing.assert_array_equal(c[name].value, j[name].value)
         for name, s in eager.get_spikes_from_cache().items():
             np.testing.assert_array_equal(s.value, retrieve_spikes(graph, state)[name].value)
+    assert sum(float(jnp.abs(s.value).sum()) for s in eager.get_spikes_from_cache().values()) > 0
 
 
 def _spike_trace(config: spark.nn.BrainConfig, n: int = 15) -> np.ndarray:
@@ -169,7 +187,9 @@ def _spike_trace(config: spark.nn.BrainConfig, n: int = 15) -> np.ndarray:
     rows = []
     for x in _drives(n):
         brain(drive=x)
-        rows.append(np.concatenate([np.asarray(v.value).ravel() for v in brain.get_spikes_from_cache().values()]))
+        rows.append(
+            np.concatenate([np.asarray(v.value).ravel() for v in brain.get_spikes_from_cache().values()])
+        )
     return np.stack(rows)
 
 

@@ -6,7 +6,6 @@ import jax.numpy as jnp
 import pytest
 from brain_parts import (
     CALL,
-    BrainTestPool,
     BrainTestRelay,
     BrainTestRelayConfig,
     F,
@@ -23,7 +22,9 @@ from brain_parts import (
 import spark
 
 
-def config(modules: dict, outputs: dict | None = None, inputs: dict | None = None, **kw) -> spark.nn.BrainConfig:
+def config(
+    modules: dict, outputs: dict | None = None, inputs: dict | None = None, **kw
+) -> spark.nn.BrainConfig:
     return spark.nn.BrainConfig(
         input_map={"drive": drive_spec()} if inputs is None else inputs,
         output_map={"o": out("r", "y", (4,))} if outputs is None else outputs,
@@ -44,53 +45,81 @@ def test_a_valid_config_has_no_errors():
 
 
 def test_port_map_to_a_missing_module():
-    with pytest.raises(spark.WiringError, match=r"'r2.x' reads 'rr.y', but there is no module 'rr' in "
-                                                r"modules_map \(did you mean 'r'\?\)"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"'r2.x' reads 'rr.y', but there is no module 'rr' in "
+        r"modules_map \(did you mean 'r'\?\)",
+    ):
         config(ok_modules(r2=relay("r2", pm("rr", "y"))))
 
 
 def test_port_map_to_a_missing_output_port():
-    with pytest.raises(spark.WiringError, match=r"'r2.x' reads 'r.z', but module 'r' \(BrainTestRelay\) has no "
-                                                r"output 'z'; its outputs are: y"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"'r2.x' reads 'r.z', but module 'r' \(BrainTestRelay\) has no "
+        r"output 'z'; its outputs are: y",
+    ):
         config(ok_modules(r2=relay("r2", pm("r", "z"))))
 
 
 def test_port_map_to_a_missing_brain_input():
-    with pytest.raises(spark.WiringError, match=r"'r.x' reads brain input 'drvie', which is not in input_map "
-                                                r"\(did you mean 'drive'\?\); brain inputs are: drive"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"'r.x' reads brain input 'drvie', which is not in input_map "
+        r"\(did you mean 'drive'\?\); brain inputs are: drive",
+    ):
         config({"r": relay("r", pm(CALL, "drvie"))})
 
 
 def test_port_map_into_a_missing_input_port():
-    spec = spark.ModuleSpecs(name="r", module_cls=BrainTestRelay, config=BrainTestRelayConfig(),
-                             inputs={"x": [pm(CALL, "drive")], "xx": [pm(CALL, "drive")]})
-    with pytest.raises(spark.WiringError, match=r"module 'r' \(BrainTestRelay\) has no input port 'xx' "
-                                                r"\(did you mean 'x'\?\); its inputs are: x"):
+    spec = spark.ModuleSpecs(
+        name="r",
+        module_cls=BrainTestRelay,
+        config=BrainTestRelayConfig(),
+        inputs={"x": [pm(CALL, "drive")], "xx": [pm(CALL, "drive")]},
+    )
+    with pytest.raises(
+        spark.WiringError,
+        match=r"module 'r' \(BrainTestRelay\) has no input port 'xx' "
+        r"\(did you mean 'x'\?\); its inputs are: x",
+    ):
         config({"r": spec})
 
 
 def test_required_input_not_connected():
     spec = spark.ModuleSpecs(name="r", module_cls=BrainTestRelay, config=BrainTestRelayConfig(), inputs={})
-    with pytest.raises(spark.WiringError, match=r"module 'r' \(BrainTestRelay\): required input 'x' is not "
-                                                r"connected"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"module 'r' \(BrainTestRelay\): required input 'x' is not "
+        r"connected",
+    ):
         config({"r": spec}, outputs={"o": out("r", "y", (4,))})
 
 
 def test_payload_type_mismatch_between_modules():
-    with pytest.raises(spark.WiringError, match=r"payload type mismatch: 'th.spikes' gives SpikeArray, but "
-                                                r"'r2.x' expects FloatArray"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"payload type mismatch: 'th.spikes' gives SpikeArray, but "
+        r"'r2.x' expects FloatArray",
+    ):
         config(ok_modules(th=threshold("th", pm(CALL, "drive")), r2=relay("r2", pm("th", "spikes"))))
 
 
 def test_payload_type_mismatch_from_a_brain_input():
-    with pytest.raises(spark.WiringError, match=r"payload type mismatch: brain input 'drive' gives FloatArray, "
-                                                r"but 'p.in_spikes' expects SpikeArray"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"payload type mismatch: brain input 'drive' gives FloatArray, "
+        r"but 'p.in_spikes' expects SpikeArray",
+    ):
         config(ok_modules(p=pool("p", pm(CALL, "drive"))))
 
 
 def test_payload_type_mismatch_into_a_brain_output():
-    with pytest.raises(spark.WiringError, match=r"payload type mismatch: 'r.y' gives FloatArray, but brain "
-                                                r"output 'o' expects SpikeArray"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"payload type mismatch: 'r.y' gives FloatArray, but brain "
+        r"output 'o' expects SpikeArray",
+    ):
         config(ok_modules(), outputs={"o": out("r", "y", (4,), S)})
 
 
@@ -119,50 +148,74 @@ def test_cycle_with_no_contract():
         "pa": pool("pa", pm("th", "spikes"), pm("pb", "out_spikes"), contract=False),
         "pb": pool("pb", pm("pa", "out_spikes"), contract=False),
     }
-    with pytest.raises(spark.WiringError, match=r"wiring cycle with no contract: 'pa.out_spikes' -> "
-                                                r"'pb.in_spikes'; 'pb.out_spikes' -> 'pa.in_spikes'.*"
-                                                r"'pa' \(BrainTestPool\) has no contract; 'pb' "
-                                                r"\(BrainTestPool\) has no contract"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"wiring cycle with no contract: 'pa.out_spikes' -> "
+        r"'pb.in_spikes'; 'pb.out_spikes' -> 'pa.in_spikes'.*"
+        r"'pa' \(BrainTestPool\) has no contract; 'pb' "
+        r"\(BrainTestPool\) has no contract",
+    ):
         config(modules, outputs={"o": out("pa", "out_spikes", (6,), S)})
 
 
 def test_self_connection_with_no_contract():
-    modules = {"th": threshold("th", pm(CALL, "drive")),
-               "p": pool("p", pm("th", "spikes"), pm("p", "out_spikes"), contract=False)}
-    with pytest.raises(spark.WiringError, match=r"wiring cycle with no contract: 'p.out_spikes' -> 'p.in_spikes'"):
+    modules = {
+        "th": threshold("th", pm(CALL, "drive")),
+        "p": pool("p", pm("th", "spikes"), pm("p", "out_spikes"), contract=False),
+    }
+    with pytest.raises(
+        spark.WiringError, match=r"wiring cycle with no contract: 'p.out_spikes' -> 'p.in_spikes'"
+    ):
         config(modules, outputs={"o": out("p", "out_spikes", (6,), S)})
 
 
 def test_one_contract_per_cycle_is_enough():
-    modules = {"th": threshold("th", pm(CALL, "drive")),
-               "pa": pool("pa", pm("th", "spikes"), pm("pb", "out_spikes")),
-               "pb": pool("pb", pm("pa", "out_spikes"), contract=False)}
+    modules = {
+        "th": threshold("th", pm(CALL, "drive")),
+        "pa": pool("pa", pm("th", "spikes"), pm("pb", "out_spikes")),
+        "pb": pool("pb", pm("pa", "out_spikes"), contract=False),
+    }
     config(modules, outputs={"o": out("pa", "out_spikes", (6,), S)}).validate()
 
 
 def test_broken_contract_is_caught_at_build():
-    modules = {"th": threshold("th", pm(CALL, "drive")),
-               "p": pool("p", pm("th", "spikes"), pm("p", "out_spikes"), contract_units=5)}
+    modules = {
+        "th": threshold("th", pm(CALL, "drive")),
+        "p": pool("p", pm("th", "spikes"), pm("p", "out_spikes"), contract_units=5),
+    }
     brain = spark.nn.Brain(config=config(modules, outputs={"o": out("p", "out_spikes", (6,), S)}))
-    with pytest.raises(spark.WiringError, match=r"module 'p' \(BrainTestPool\) broke its contract for output "
-                                                r"'out_spikes': it promised .*\(5,\).* but built .*\(6,\)"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"module 'p' \(BrainTestPool\) broke its contract for output "
+        r"'out_spikes': it promised .*\(5,\).* but built .*\(6,\)",
+    ):
         brain(drive=F(jnp.zeros((4,))))
 
 
 def test_output_shape_that_does_not_fit_is_caught_at_build():
     brain = spark.nn.Brain(config=config(ok_modules(), outputs={"o": out("r", "y", (3,))}))
-    with pytest.raises(spark.WiringError, match=r"brain output 'o' is declared with shape \(3,\) \(3 values\) but "
-                                                r"'r.y' \(4,\) gives 4 values"):
+    with pytest.raises(
+        spark.WiringError,
+        match=r"brain output 'o' is declared with shape \(3,\) \(3 values\) but "
+        r"'r.y' \(4,\) gives 4 values",
+    ):
         brain(drive=F(jnp.zeros((4,))))
 
 
 def test_module_spec_problems():
     with pytest.raises(spark.WiringError, match=r"modules_map key 'a' holds ModuleSpecs named 'r'"):
         config({"a": relay("r", pm(CALL, "drive"))}, outputs={"o": out("a", "y", (4,))})
-    wrong = spark.ModuleSpecs(name="r", module_cls=BrainTestRelay, config=spark.nn.interfaces.ExponentialIntegratorConfig(),
-                              inputs={"x": [pm(CALL, "drive")]})
-    with pytest.raises(spark.WiringError, match=r"module 'r' \(BrainTestRelay\) needs a BrainTestRelayConfig, "
-                                                r"got ExponentialIntegratorConfig"):
+    wrong = spark.ModuleSpecs(
+        name="r",
+        module_cls=BrainTestRelay,
+        config=spark.nn.interfaces.ExponentialIntegratorConfig(),
+        inputs={"x": [pm(CALL, "drive")]},
+    )
+    with pytest.raises(
+        spark.WiringError,
+        match=r"module 'r' \(BrainTestRelay\) needs a BrainTestRelayConfig, "
+        r"got ExponentialIntegratorConfig",
+    ):
         config({"r": wrong})
     with pytest.raises(spark.WiringError, match=r"'__call__' is reserved for brain inputs"):
         config(ok_modules(**{CALL: relay(CALL, pm(CALL, "drive"))}))
@@ -178,13 +231,22 @@ def test_invalid_module_config_is_a_config_error_with_its_path():
 
 
 def test_every_problem_is_reported_at_once():
-    cfg = config(ok_modules(a=relay("a", pm("zz", "y")), b=relay("b", pm(CALL, "nope"))),
-                 outputs={"o": out("r", "q", (4,))}, __skip_validation__=True)
+    cfg = config(
+        ok_modules(a=relay("a", pm("zz", "y")), b=relay("b", pm(CALL, "nope"))),
+        outputs={"o": out("r", "q", (4,))},
+        __skip_validation__=True,
+    )
     errors = cfg.validate(errors=[])
     assert len(errors) == 3
     assert errors[0].startswith("brain.modules_map.a.inputs.x: ")
-    assert set(cfg.validation_errors()) == {"modules_map.a.inputs.x", "modules_map.b.inputs.x", "output_map.o.input"}
-    with pytest.raises(spark.WiringError, match=r"BrainConfig has 3 problems:\n  brain.modules_map.a.inputs.x"):
+    assert set(cfg.validation_errors()) == {
+        "modules_map.a.inputs.x",
+        "modules_map.b.inputs.x",
+        "output_map.o.input",
+    }
+    with pytest.raises(
+        spark.WiringError, match=r"BrainConfig has 3 problems:\n  brain.modules_map.a.inputs.x"
+    ):
         cfg.validate()
     assert cfg.validate(errors=["earlier"], current_path=["model"])[1].startswith("model.modules_map.a")
 

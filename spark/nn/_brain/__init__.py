@@ -1,0 +1,1 @@
+"""Implementation of :mod:`spark.nn.brain` (private; import from ``spark.nn``)."""
