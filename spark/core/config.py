@@ -225,6 +225,8 @@ class BaseConfig:
         if f.default_factory is not dc.MISSING:
             factory = f.default_factory
             kw = {**{f"_s_{k}": v for k, v in (shared or {}).items()}, **(nested_kwargs or {})}
+            if isinstance(factory, type) and issubclass(factory, BaseConfig):
+                return factory(__skip_validation__=True, __spark_nested__=True, **kw)
             if kw and _factory_takes_kwargs(factory):
                 try:
                     return factory(**kw)
