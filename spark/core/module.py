@@ -36,9 +36,10 @@ ModuleOutput = dict[str, SparkPayload]
 class _Box:
     """Static, identity-hashed holder for per-module metadata kept out of the traced state."""
 
-    __slots__ = ("input_specs", "output_specs", "contract_specs", "reset_values")
+    __slots__ = ("input_specs", "output_specs", "contract_specs", "reset_values", "init_draws")
 
     def __init__(self) -> None:
+        self.init_draws = 0
         self.input_specs: dict[str, InputSpec] | None = None
         self.output_specs: dict[str, OutputSpec] | None = None
         self.contract_specs: dict[str, PortSpecs] | None = None
@@ -62,6 +63,7 @@ class _Box:
         new = _Box()
         new.input_specs, new.output_specs = self.input_specs, self.output_specs
         new.contract_specs, new.reset_values = self.contract_specs, dict(self.reset_values)
+        new.init_draws = self.init_draws
         return new
 
 
@@ -204,8 +206,7 @@ class Module(nnx.Module):
             specs = {k: v if isinstance(v, InputSpec) else InputSpec(v.payload_type, v.shape, v.dtype)
                      for k, v in input_specs.items()}
             self._check_input_specs(specs)
-            self.rng = RNGKey(jax.random.PRNGKey(int(self.config.seed) % (2**31 - 1)
-                                                 if hasattr(self.config, "seed") else 0))
+            self.rng = RNGKey(_key_of(int(getattr(self.config, "seed", 0))))
             try:
                 self.build(specs)
             except (TypeError, ValueError, KeyError) as exc:
@@ -297,17 +298,27 @@ class Module(nnx.Module):
     def get_rng_keys(self, num_keys: int) -> jax.Array | list[jax.Array]:
         """Fresh PRNG keys from the module's own key (one key if ``num_keys == 1``)."""
         if not hasattr(self, "rng"):
-            self.rng = RNGKey(jax.random.PRNGKey(int(getattr(self.config, "seed", 0)) % (2**31 - 1)))
+            self.rng = RNGKey(_key_of(int(getattr(self.config, "seed", 0))))
         keys = jax.random.split(self.rng.get_value(), num_keys + 1)
         self.rng.set_value(keys[0])
         return keys[1] if num_keys == 1 else list(keys[1:])
+
+    def init_rng(self) -> np.random.Generator:
+        """A NumPy generator for build-time draws (initial weights, delays, masks).
+
+        Deterministic for the config's seed; each call gives a new, independent stream. Drawing on the
+        host keeps building free of per-shape compilation.
+        """
+        self._box.init_draws += 1
+        seed = int(getattr(self.config, "seed", 0))
+        return np.random.default_rng([seed % (2**32), self._box.init_draws])
 
     # -- state ------------------------------------------------------------------------------------------
     def reset(self) -> None:
         """Restore every state variable (here and in submodules) to its value right after build."""
         for name, value in self._box.reset_values.items():
             var = getattr(self, name)
-            var.set_value(jnp.asarray(value, dtype=value.dtype))
+            var.set_value(jax.device_put(value))
         for child in self._submodules():
             child.reset()
 
@@ -393,6 +404,12 @@ class Module(nnx.Module):
         from spark.core.checkpoint import load_checkpoint
 
         return load_checkpoint(path, safe=safe, expected=cls)
+
+
+def _key_of(seed: int) -> jax.Array:
+    """The raw ``uint32[2]`` PRNG key of ``jax.random.PRNGKey(seed)``, built on the host (no compile)."""
+    seed = seed % (2**31 - 1)
+    return jax.device_put(np.array([0, seed], dtype=np.uint32))
 
 
 def _wrap_call(call: tp.Callable) -> tp.Callable:

@@ -2,9 +2,8 @@
 
 from spark.core.config import BaseConfig, Config
 from spark.core.module import Module
+from spark.nn import delays, initializers, interfaces, learning_rules, neurons, somas, synapses  # noqa: E402,I001
 from spark.nn._component import Component
-
-from spark.nn import initializers, somas, synapses, learning_rules, delays, neurons, interfaces  # noqa: E402,I001
 
 __all__ = [
     "Module",

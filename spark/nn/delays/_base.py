@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array, device_zeros
 from spark.core.config import Config
 from spark.core.payloads import SparkPayload, SpikeArray
 from spark.core.specs import InputSpec
@@ -113,10 +114,10 @@ class Delays(Component):
             raise ValueError(f"in_spikes of shape {spec.shape} is empty")
         self.pre_size = pre
         shape = self._delay_shape(pre)
-        self.delays = Constant(jnp.asarray(self._make_delays(shape), jnp.int32))
+        self.delays = Constant(device_array(self._make_delays(shape), np.int32))
         length = int(self.config.max_delay) + 1
-        self.buffer = Variable(jnp.zeros((length, pre), jnp.int8))
-        self.pointer = Variable(jnp.zeros((), jnp.int32))
+        self.buffer = Variable(device_zeros((length, pre), np.int8))
+        self.pointer = Variable(device_zeros((), np.int32))
 
     def _make_delays(self, shape: tuple[int, ...]) -> np.ndarray:
         c = self.config
@@ -129,8 +130,7 @@ class Delays(Component):
                     f"{type(c).__name__}.delay_steps has shape {arr.shape}, which does not broadcast to the delay "
                     f"shape {shape}; give an int or one delay per {'synapse' if len(shape) == 2 else 'input'}"
                 ) from None
-        key = self.get_rng_keys(1)
-        return np.asarray(jax.random.randint(key, shape, int(c.min_delay), int(c.max_delay) + 1, jnp.int32))
+        return self.init_rng().integers(int(c.min_delay), int(c.max_delay) + 1, size=shape, dtype=np.int32)
 
     def get_delays(self) -> jax.Array:
         """The delay of every input (or synapse), in steps."""

@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array, host_rng
 from spark.core.config import BaseConfig
 from spark.core.validation import OneOfValidator
 
@@ -85,8 +86,8 @@ class ScaledInitializerConfig(InitializerConfig):
     )
 
     @abc.abstractmethod
-    def _draw(self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any) -> jax.Array:
-        """Draw the unscaled values."""
+    def _draw(self, rng: np.random.Generator, shape: tuple[int, ...], dtype: tp.Any) -> np.ndarray:
+        """Draw the unscaled values on the host."""
 
     def init(
         self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any = jnp.float32, fan_in: int | None = None
@@ -94,10 +95,10 @@ class ScaledInitializerConfig(InitializerConfig):
         shape = tuple(int(s) for s in shape)
         dtype = np.dtype(dtype)
         work = np.dtype(jnp.promote_types(dtype, jnp.float32)) if dtype.kind == "f" else np.dtype("float32")
-        values = self._draw(key, shape, work)
+        values = self._draw(host_rng(key), shape, work)
         n = max(int(fan_in if fan_in is not None else fan_in_of(shape)), 1)
         if self.fan_in_scaling == "sqrt":
             values = values / np.sqrt(n)
         elif self.fan_in_scaling == "linear":
             values = values / n
-        return values.astype(dtype)
+        return device_array(values.astype(dtype))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses as dc
 import typing as tp
 
-import jax
-import jax.numpy as jnp
+import numpy as np
 
 from spark.core.registry import register_initializer
 from spark.core.validation import TypeValidator
@@ -33,5 +32,5 @@ class ConstantInitializerConfig(ScaledInitializerConfig):
         metadata={"validators": [TypeValidator], "description": "The value of every entry."},
     )
 
-    def _draw(self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any) -> jax.Array:
-        return jnp.full(shape, self.value, dtype)
+    def _draw(self, rng: np.random.Generator, shape: tuple[int, ...], dtype: tp.Any) -> np.ndarray:
+        return np.full(shape, self.value, dtype)

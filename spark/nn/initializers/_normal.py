@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses as dc
 import typing as tp
 
-import jax
+import numpy as np
 
 from spark.core.registry import register_initializer
 from spark.core.validation import NonNegativeValidator, TypeValidator
@@ -35,5 +35,5 @@ class NormalInitializerConfig(ScaledInitializerConfig):
         metadata={"validators": [TypeValidator, NonNegativeValidator], "description": "Standard deviation."},
     )
 
-    def _draw(self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any) -> jax.Array:
-        return self.mean + self.std * jax.random.normal(key, shape, dtype)
+    def _draw(self, rng: np.random.Generator, shape: tuple[int, ...], dtype: tp.Any) -> np.ndarray:
+        return (self.mean + self.std * rng.standard_normal(shape)).astype(dtype)

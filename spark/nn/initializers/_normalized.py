@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array, host_rng
 from spark.core.registry import register_initializer
 from spark.core.validation import OneOfValidator, TypeValidator
 from spark.nn.initializers._base import InitializerConfig
@@ -60,15 +61,15 @@ class NormalizedInitializerConfig(InitializerConfig):
         self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any = jnp.float32, fan_in: int | None = None
     ) -> jax.Array:
         work = np.dtype(jnp.promote_types(np.dtype(dtype), jnp.float32))
-        v = self.values.init(key, shape, work, fan_in=fan_in)
+        v = np.asarray(self.values.init(host_rng(key), shape, work, fan_in=fan_in))
         if v.ndim == 0:
             v = v[None]
         if self.norm == "sum":
-            n = jnp.sum(v, axis=-1, keepdims=True)
+            n = np.sum(v, axis=-1, keepdims=True)
         elif self.norm == "l1":
-            n = jnp.sum(jnp.abs(v), axis=-1, keepdims=True)
+            n = np.sum(np.abs(v), axis=-1, keepdims=True)
         else:
-            n = jnp.sqrt(jnp.sum(v * v, axis=-1, keepdims=True))
-        safe = jnp.where(n == 0, jnp.ones_like(n), n)
-        out = jnp.where(n == 0, jnp.zeros_like(v), v * (self.target / safe))
-        return out.reshape(shape).astype(dtype)
+            n = np.sqrt(np.sum(v * v, axis=-1, keepdims=True))
+        safe = np.where(n == 0, np.ones_like(n), n)
+        out = np.where(n == 0, np.zeros_like(v), v * (self.target / safe))
+        return device_array(out.reshape(shape).astype(dtype))

@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array, host_rng
 from spark.core.registry import register_initializer
 from spark.core.validation import RangeValidator, TypeValidator
 from spark.nn.initializers._base import InitializerConfig, fan_in_of
@@ -54,10 +55,10 @@ class SparseInitializerConfig(InitializerConfig):
         n_in = int(fan_in if fan_in is not None else fan_in_of(shape))
         width = shape[-1] if shape else 1
         k = int(np.round(float(self.density) * width))
-        k_mask, k_values = jax.random.split(key)
+        rng = host_rng(key)
         # rank of a uniform draw along the last axis: the k smallest are kept
-        ranks = jnp.argsort(jnp.argsort(jax.random.uniform(k_mask, shape), axis=-1), axis=-1)
+        ranks = np.argsort(np.argsort(rng.uniform(size=shape), axis=-1), axis=-1)
         mask = ranks < k
         scaled_fan_in = max(int(np.round(float(self.density) * n_in)), 1)
-        values = self.values.init(k_values, shape, dtype, fan_in=scaled_fan_in)
-        return jnp.where(mask, values, jnp.zeros((), values.dtype)).astype(dtype)
+        values = np.asarray(self.values.init(rng, shape, dtype, fan_in=scaled_fan_in))
+        return device_array(np.where(mask, values, np.zeros((), values.dtype)).astype(dtype))

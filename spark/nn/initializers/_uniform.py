@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses as dc
 import typing as tp
 
-import jax
+import numpy as np
 
 from spark.core.registry import register_initializer
 from spark.core.validation import TypeValidator
@@ -44,5 +44,5 @@ class UniformInitializerConfig(ScaledInitializerConfig):
             pass  # the type validators report it
         return errors
 
-    def _draw(self, key: jax.Array, shape: tuple[int, ...], dtype: tp.Any) -> jax.Array:
-        return jax.random.uniform(key, shape, dtype, minval=self.low, maxval=self.high)
+    def _draw(self, rng: np.random.Generator, shape: tuple[int, ...], dtype: tp.Any) -> np.ndarray:
+        return rng.uniform(float(self.low), float(self.high), size=shape).astype(dtype)

@@ -31,7 +31,7 @@ from spark.core.module import Module
 from spark.core.payloads import FloatArray, PotentialArray, SparkPayload, SpikeArray
 from spark.core.specs import InputSpec, OutputSpec
 from spark.core.validation import ShapeValidator, TypeValidator
-from spark.nn.delays import DelaysConfig, NDelaysConfig, NMDelaysConfig
+from spark.nn.delays import DelaysConfig, NDelaysConfig
 from spark.nn.initializers import UniformInitializerConfig
 from spark.nn.learning_rules import LearningRuleConfig
 from spark.nn.somas import SomaConfig

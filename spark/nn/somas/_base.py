@@ -29,6 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array
 from spark.core.config import Config
 from spark.core.payloads import CurrentArray, PotentialArray, SparkPayload, SpikeArray
 from spark.core.specs import InputSpec
@@ -239,10 +240,10 @@ class Soma(Component):
             k = int(np.round(float(self.config.inhibitory_rate) * n))
             inhibitory = np.zeros(n, dtype=bool)
             if k > 0:
-                order = np.asarray(jax.random.permutation(self.get_rng_keys(1), n))
+                order = self.init_rng().permutation(n)
                 inhibitory[order[:k]] = True
             inhibitory = inhibitory.reshape(units)
-        return jnp.asarray(np.where(inhibitory, -1.0, 1.0), dtype=self.state_dtype)
+        return device_array(np.where(inhibitory, -1.0, 1.0), self.state_dtype)
 
     def _constant(self, name: str) -> Constant:
         """A config field as a :class:`spark.Constant` in the state dtype (scalar or per-unit array)."""

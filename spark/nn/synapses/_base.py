@@ -29,6 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from spark.core.arrays import device_array
 from spark.core.config import Config
 from spark.core.payloads import CurrentArray, FloatArray, SpikeArray
 from spark.core.specs import InputSpec
@@ -180,8 +181,8 @@ class Synapses(Component, abc.ABC):
                 f"(e.g. spark.nn.initializers.UniformInitializerConfig()), got {init!r}"
             )
         dtype = np.dtype(self.config.dtype)
-        values = init.init(self.get_rng_keys(1) if key is None else key, tuple(shape), dtype)
-        return Parameter(jnp.asarray(values, dtype))
+        values = init.init(self.init_rng() if key is None else key, tuple(shape), dtype)
+        return Parameter(device_array(values, dtype))
 
     def get_kernel(self) -> jax.Array:
         """The weights: ``(post, pre)`` for dense models, ``(post, K)`` for sparse ones."""

@@ -140,8 +140,9 @@ class SparseSynapses(Synapses):
     def _build_synapses(self, pre: int) -> None:
         post = self.post_size
         k = self._in_degree(pre)
-        key_idx, key_w = self.get_rng_keys(2)
-        seed = int(jax.random.randint(key_idx, (), 0, 2**31 - 1))
+        rng = self.init_rng()
+        seed = int(rng.integers(0, 2**31 - 1))
+        key_w = rng
         indices = fixed_in_degree_indices(seed, post, pre, k)
         self.in_degree = k
         self.indices = Constant(jnp.asarray(indices))
