@@ -28,5 +28,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 python -m pytest -n 2 --dist loadfile "$@"
-python -m mkdocs build --strict --quiet --site-dir "${TMPDIR:-/tmp}/spark-docs-site"
+python -m mkdocs build --strict --site-dir "${TMPDIR:-/tmp}/spark-docs-site"
 echo "docs: built without warnings"

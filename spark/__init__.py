@@ -3,6 +3,10 @@
 The public API is re-exported here explicitly; ``tests/test_public_api.py`` pins it.
 """
 
+from spark import (
+    nn,  # noqa: E402
+    validation,  # noqa: E402  (module namespace: spark.validation.TypeValidator)
+)
 from spark._version import __version__
 from spark.core.catalogue import catalogue
 from spark.core.errors import (
@@ -28,9 +32,6 @@ from spark.core.payloads import (
 from spark.core.registry import register_initializer, register_module
 from spark.core.specs import InputSpec, ModuleSpecs, OutputSpec, PortMap, PortSpecs
 from spark.core.variables import Constant, Parameter, SimulationParameter, Variable
-
-from spark import validation  # noqa: E402  (module namespace: spark.validation.TypeValidator)
-from spark import nn  # noqa: E402
 
 __all__ = [
     "__version__",
