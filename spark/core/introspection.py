@@ -10,7 +10,7 @@ Nothing here knows about a particular module class: a *node* is any :class:`flax
 ``nnx.List``, ``nnx.Dict``) or a plain ``list``/``tuple``/``dict`` holding nodes or variables. A variable's
 *family* (``"weights"``, ``"taus"``, ...) is read from its ``family`` metadata, when it has one.
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from flax import nnx
     >>> from spark.core.variables import Parameter, Variable

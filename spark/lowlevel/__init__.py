@@ -11,7 +11,7 @@ Rockpool's import paths map here: ``rockpool.nn.modules`` -> ``spark.lowlevel`` 
 
 ``Rate``, ``LIF``, ``Linear`` and ``ExpSyn`` are the same classes as their ``...Jax`` counterparts.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> from spark.lowlevel import Rate
     >>> mod = Rate(4)

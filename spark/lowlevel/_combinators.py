@@ -23,7 +23,7 @@ class Sequential(Module):
     Raises:
         ValueError: no modules, or one module's ``size_out`` differs from the next one's ``size_in``.
 
-    Example:
+    Examples:
         >>> from spark.lowlevel import LinearJax, LIFJax, Sequential
         >>> net = Sequential(LinearJax((3, 4)), LIFJax(4))
         >>> print(net)
@@ -95,7 +95,7 @@ class Residual(Sequential):
     The chain must map ``N`` channels back to ``N``. A 2-D input is promoted to ``(1, T, N)`` before it
     is added. Raises ``ValueError`` when ``size_in != size_out``.
 
-    Example:
+    Examples:
         >>> from spark.lowlevel import LinearJax, Residual
         >>> Residual(LinearJax((2, 2))).shape
         (2, 2)

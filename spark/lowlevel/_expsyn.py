@@ -30,7 +30,7 @@ class ExpSynJax(Module):
 
     State: ``isyn (N,)``. Recorded with ``record=True``: nothing beyond the output (``{}``).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import ExpSynJax
         >>> syn = ExpSynJax(1, tau=0.001 / np.log(2))  # beta = 1/2

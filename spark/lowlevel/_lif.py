@@ -63,7 +63,7 @@ class LIFJax(Module):
     State: ``spikes (N_out,)``, ``isyn (N_out, n_syn)``, ``vmem (N_out,)`` (+ ``rng_key`` with noise).
     Recorded with ``record=True``: ``spikes``, ``isyn``, ``vmem`` (+ ``irec``), each ``(B, T, ...)``.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import LIFJax
         >>> mod = LIFJax((4, 2), tau_mem=0.02, tau_syn=0.01)

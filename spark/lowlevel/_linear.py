@@ -25,7 +25,7 @@ class LinearJax(Module):
         weight_init_func: ``f(shape)`` for the weights.
         bias_init_func: ``f(shape)`` for the bias.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import LinearJax
         >>> lin = LinearJax((2, 3), weight=np.ones((2, 3)), bias=np.arange(3.0))

@@ -95,7 +95,7 @@ class Module(nnx.Module):
         spiking_input: whether the module expects spike counts as input.
         spiking_output: whether the module emits spike counts.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import Module, Parameter
         >>> class Scale(Module):

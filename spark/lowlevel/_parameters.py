@@ -152,7 +152,7 @@ class Parameter(core.Parameter):
         init_func: ``init_func(shape) -> array``, used when ``data`` is ``None`` and on reset.
         shape: required shape of the value.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> w = Parameter(shape=(2, 3), init_func=np.zeros, family="weights")
         >>> w.shape, w.family

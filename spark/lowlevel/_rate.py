@@ -53,7 +53,7 @@ class RateJax(Module):
 
     State: ``x (N,)`` (+ ``rng_key`` with noise). Recorded with ``record=True``: ``x`` (+ ``rec_input``).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import RateJax
         >>> mod = RateJax(3, tau=0.01, bias=1.0)

@@ -38,7 +38,7 @@ class TimedModule:
         dt: time step; taken from the module's ``dt`` simulation parameter(s) when ``None``.
         t_start: initial time of the clock.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from spark.lowlevel import RateJax, TSContinuous
         >>> tmod = RateJax(2, bias=1.0).timed()

@@ -38,7 +38,7 @@ class TSContinuous:
         t_stop: end of the series (default ``times[-1]``, or one ``dt`` after it for clocked series).
         name: a label used by :meth:`plot`.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> ts = TSContinuous.from_clocked(np.arange(4.0), dt=0.5)
         >>> ts.t_stop, ts.dt, ts(0.75).tolist()
@@ -152,7 +152,7 @@ class TSEvent:
         num_channels: number of channels (default ``max(channels) + 1``).
         name: a label used by :meth:`plot`.
 
-    Example:
+    Examples:
         >>> ev = TSEvent([0.0, 0.0015, 0.0031], [0, 1, 1], t_stop=0.004)
         >>> ev.raster(0.001).tolist()
         [[1, 0], [0, 1], [0, 0], [0, 1]]

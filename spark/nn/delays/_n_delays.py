@@ -35,7 +35,7 @@ class NDelays(Delays):
     Returns:
         ``{'out_spikes': SpikeArray}`` of the input's shape, in ``config.dtype``; signs are kept.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> d = spark.nn.delays.NDelays(max_delay=3, delay_steps=2)
         >>> [d(in_spikes=spark.SpikeArray(jnp.array([float(n == 0)])))['out_spikes'].value.tolist()

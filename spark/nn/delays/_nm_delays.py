@@ -50,7 +50,7 @@ class NMDelays(Delays):
     Returns:
         ``{'out_spikes': SpikeArray}`` of shape ``(prod(units), pre)``, in ``config.dtype``; signs kept.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, numpy as np, spark
         >>> d = spark.nn.delays.NMDelays(units=(2,), max_delay=2, delay_steps=np.array([[1], [2]]))
         >>> [d(in_spikes=spark.SpikeArray(jnp.array([float(n == 0)])))['out_spikes'].value[:, 0].tolist()

@@ -20,7 +20,7 @@ class ConstantInitializerConfig(ScaledInitializerConfig):
 
     .. math:: W_{ij} = c \\,/\\, s(n_{in}), \\qquad s \\in \\{1, \\sqrt{n_{in}}, n_{in}\\}
 
-    Example:
+    Examples:
         >>> import jax, spark
         >>> init = spark.nn.initializers.ConstantInitializerConfig(value=2.0, fan_in_scaling='linear')
         >>> init.init(jax.random.PRNGKey(0), (2, 4)).tolist()

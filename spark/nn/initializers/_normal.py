@@ -20,7 +20,7 @@ class NormalInitializerConfig(ScaledInitializerConfig):
 
     .. math:: W_{ij} \\sim \\mathcal{N}(\\mu, \\sigma^2) \\,/\\, s(n_{in})
 
-    Example:
+    Examples:
         >>> import jax, spark
         >>> init = spark.nn.initializers.NormalInitializerConfig(mean=1.0, std=0.0)
         >>> init.init(jax.random.PRNGKey(0), (2, 2)).tolist()

@@ -30,7 +30,7 @@ class NormalizedInitializerConfig(InitializerConfig):
     for ``norm`` = ``'sum'``, ``'l1'``, ``'l2'``. Rows are taken along the last axis; a row whose norm
     is zero stays zero.
 
-    Example:
+    Examples:
         >>> import jax, spark
         >>> init = spark.nn.initializers.NormalizedInitializerConfig(norm='sum', target=2.0)
         >>> w = init.init(jax.random.PRNGKey(0), (3, 10))

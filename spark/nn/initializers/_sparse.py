@@ -28,7 +28,7 @@ class SparseInitializerConfig(InitializerConfig):
 
     .. math:: W_{ij} = M_{ij}\\, V_{ij}, \\qquad M_{ij} \\in \\{0, 1\\},\\ \\sum_j M_{ij} = k
 
-    Example:
+    Examples:
         >>> import jax, spark
         >>> init = spark.nn.initializers.SparseInitializerConfig(density=0.25)
         >>> w = init.init(jax.random.PRNGKey(0), (3, 8))

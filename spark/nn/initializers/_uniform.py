@@ -20,7 +20,7 @@ class UniformInitializerConfig(ScaledInitializerConfig):
 
     .. math:: W_{ij} \\sim \\mathcal{U}[\\mathrm{low}, \\mathrm{high}) \\,/\\, s(n_{in})
 
-    Example:
+    Examples:
         >>> import jax, spark
         >>> init = spark.nn.initializers.UniformInitializerConfig(low=0.0, high=1.0)
         >>> w = init.init(jax.random.PRNGKey(0), (3, 5))

@@ -40,7 +40,7 @@ class Concat(ControlInterface):
     Returns:
         ``{'out': payload}`` of shape ``(a.size + b.size + ...,)``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> cat = spark.nn.interfaces.Concat()
         >>> out = cat(a=spark.SpikeArray(jnp.ones((2, 2))), b=spark.SpikeArray(jnp.zeros(3)))['out']

@@ -83,7 +83,7 @@ class ExponentialIntegrator(OutputInterface):
         ``{'signal': FloatArray}`` of shape ``(num_outputs,)`` in ``config.dtype`` (the filter state
         is kept in at least ``float32``).
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> readout = spark.nn.interfaces.ExponentialIntegrator(num_outputs=2, tau=10.0)
         >>> spikes = spark.SpikeArray(jnp.array([1.0, 1.0, 0.0, -1.0]))   # groups [1, 1] and [0, -1]

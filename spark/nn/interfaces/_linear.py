@@ -68,7 +68,7 @@ class LinearSpiker(InputInterface):
     Returns:
         ``{'spikes': SpikeArray}`` of the signal's shape, ``0``/``1`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> spiker = spark.nn.interfaces.LinearSpiker(max_freq=250.0)   # 0.25 spikes per ms at x = 1
         >>> x = spark.FloatArray(jnp.array([1.0, 0.5]))

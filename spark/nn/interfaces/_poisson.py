@@ -49,7 +49,7 @@ class PoissonSpiker(InputInterface):
     Returns:
         ``{'spikes': SpikeArray}`` of the signal's shape, ``0``/``1`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> spiker = spark.nn.interfaces.PoissonSpiker(max_freq=1000.0, seed=0)
         >>> spiker(signal=spark.FloatArray(jnp.array([0.0, 1.0])))['spikes'].value

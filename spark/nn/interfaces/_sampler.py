@@ -60,7 +60,7 @@ class Sampler(ControlInterface):
     Returns:
         ``{'out': payload}`` of shape ``(len(indices),)``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> pick = spark.nn.interfaces.Sampler(indices=(3, 0))
         >>> pick(x=spark.FloatArray(jnp.arange(4.0)))['out'].value

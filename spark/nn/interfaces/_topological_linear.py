@@ -49,7 +49,7 @@ class TopologicalLinearSpiker(InputInterface):
     Returns:
         ``{'spikes': SpikeArray}`` of shape ``signal.shape + (resolution,)``, ``0``/``1`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> spiker = spark.nn.interfaces.TopologicalLinearSpiker(resolution=5, max_freq=500.0, tau=4.0)
         >>> x = spark.FloatArray(jnp.array([1.0]))      # preferred values -1, -0.5, 0, 0.5, 1

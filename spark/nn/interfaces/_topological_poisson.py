@@ -43,7 +43,7 @@ class TopologicalPoissonSpiker(InputInterface):
     Returns:
         ``{'spikes': SpikeArray}`` of shape ``signal.shape + (resolution,)``, ``0``/``1`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> spiker = spark.nn.interfaces.TopologicalPoissonSpiker(resolution=8, seed=0)
         >>> spiker(signal=spark.FloatArray(jnp.zeros((4,))))['spikes'].shape

@@ -60,7 +60,7 @@ class HebbianRule(LearningRule):
     Returns:
         ``{'kernel': FloatArray}``: the updated weights, same shape and dtype.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> rule = spark.nn.learning_rules.HebbianRule(eta=0.1)
         >>> out = rule(pre_spikes=spark.SpikeArray(jnp.array([1.0, 0.0])),

@@ -75,7 +75,7 @@ class STDPRule(LearningRule):
     Returns:
         ``{'kernel': FloatArray}``: the updated weights, same shape and dtype.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> rule = spark.nn.learning_rules.STDPRule(A_plus=0.1, tau_plus=10.0)
         >>> w = spark.FloatArray(jnp.array([[0.5]]))

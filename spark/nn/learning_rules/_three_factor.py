@@ -70,7 +70,7 @@ class ThreeFactorRule(LearningRule):
     Returns:
         ``{'kernel': FloatArray}``: the updated weights, same shape and dtype.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> rule = spark.nn.learning_rules.ThreeFactorRule(A_plus=0.1, eta=1.0)
         >>> w = spark.FloatArray(jnp.array([[0.5]]))

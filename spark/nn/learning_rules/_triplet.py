@@ -81,7 +81,7 @@ class TripletSTDPRule(LearningRule):
     Returns:
         ``{'kernel': FloatArray}``: the updated weights, same shape and dtype.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> rule = spark.nn.learning_rules.TripletSTDPRule()
         >>> out = rule(pre_spikes=spark.SpikeArray(jnp.ones(3)), post_spikes=spark.SpikeArray(jnp.zeros(2)),

@@ -49,7 +49,7 @@ class AdExNeuron(Neuron):
     Returns:
         ``{'out_spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units``.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> pop = spark.nn.neurons.AdExNeuron(units=(4,), seed=0)
         >>> pop(in_spikes=spark.SpikeArray(jnp.ones((10,))))['potential'].shape

@@ -54,7 +54,7 @@ class ALIFNeuron(Neuron):
     Returns:
         ``{'out_spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units``.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> pool = spark.nn.neurons.ALIFNeuron(_s_units=(32,), seed=0)
         >>> out = pool(in_spikes=spark.SpikeArray(jnp.ones((64,))))

@@ -50,7 +50,7 @@ class LIFNeuron(Neuron):
     Returns:
         ``{'out_spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units``.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> pop = spark.nn.neurons.LIFNeuron(units=(8,), seed=0)
         >>> out = pop(in_spikes=spark.SpikeArray(jnp.zeros((3, 4))))

@@ -70,7 +70,7 @@ class AdExSoma(Soma):
     Returns:
         ``{'spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units`` (potential after reset).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> soma = spark.nn.somas.AdExSoma(units=(1,))
         >>> spikes = [float(soma(in_currents=spark.CurrentArray(jnp.array([30.0])))['spikes'].value[0])

@@ -65,7 +65,7 @@ class ALIFSoma(Soma):
     Returns:
         ``{'spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units`` (potential after reset).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> soma = spark.nn.somas.ALIFSoma(units=(1,), beta=5.0, tau_adapt=200.0)
         >>> out = soma(in_currents=spark.CurrentArray(jnp.array([1000.0])))

@@ -41,7 +41,7 @@ class EIFSoma(Soma):
     Returns:
         ``{'spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units`` (potential after reset).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> soma = spark.nn.somas.EIFSoma(units=(1,))
         >>> n = sum(float(soma(in_currents=spark.CurrentArray(jnp.array([20.0])))['spikes'].value[0])

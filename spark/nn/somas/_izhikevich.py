@@ -65,7 +65,7 @@ class IzhikevichSoma(Soma):
     Returns:
         ``{'spikes': SpikeArray, 'potential': PotentialArray}`` of shape ``units`` (potential after reset).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> soma = spark.nn.somas.IzhikevichSoma(units=(1,), dt=0.5)
         >>> n = sum(float(soma(in_currents=spark.CurrentArray(jnp.array([10.0])))['spikes'].value[0])

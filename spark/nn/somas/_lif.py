@@ -47,7 +47,7 @@ class LIFSoma(Soma):
         ``{'spikes': SpikeArray, 'potential': PotentialArray}``, shape ``units``; spikes are ``+1``
         (``-1`` for inhibitory units); the potential (mV) is after reset.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, spark
         >>> soma = spark.nn.somas.LIFSoma(units=(2,), dt=1.0)
         >>> out = soma(in_currents=spark.CurrentArray(jnp.array([0.0, 1000.0])))

@@ -118,7 +118,7 @@ class ConductanceSynapses(Synapses):
     Returns:
         ``{'currents': CurrentArray}`` of shape ``config.units`` (a voltage drive, mV).
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> syn = spark.nn.synapses.ConductanceSynapses(units=(1,), seed=0)
         >>> syn.build_from_specs({'spikes': spark.InputSpec(spark.SpikeArray, (2,))})['currents'].shape

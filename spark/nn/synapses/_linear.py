@@ -42,7 +42,7 @@ class LinearSynapses(Synapses):
     Returns:
         ``{'currents': CurrentArray}`` of shape ``config.units`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> syn = spark.nn.synapses.LinearSynapses(units=(2,), seed=0)
         >>> out = syn(spikes=spark.SpikeArray(jnp.array([1.0, 0.0, -1.0])))

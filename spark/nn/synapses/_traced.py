@@ -64,7 +64,7 @@ class TracedSynapses(Synapses):
     Returns:
         ``{'currents': CurrentArray}`` of shape ``config.units`` in ``config.dtype``.
 
-    Example:
+    Examples:
         >>> import spark, jax.numpy as jnp
         >>> syn = spark.nn.synapses.TracedSynapses(units=(1,), tau_syn=10.0, seed=0)
         >>> first = syn(spikes=spark.SpikeArray(jnp.ones(1)))['currents'].value
