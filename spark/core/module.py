@@ -108,6 +108,7 @@ class Module(nnx.Module):
     default_config: tp.ClassVar[type[BaseConfig]]
     __built__: bool = False
     __allow_cycles__: tp.ClassVar[bool] = False
+    __requires_rng__: tp.ClassVar[bool] = False  # True: draws random numbers while stepping
     __catalogue_group__: tp.ClassVar[str] = "other"
 
     # -- class set-up -----------------------------------------------------------------------------------
@@ -206,7 +207,8 @@ class Module(nnx.Module):
             specs = {k: v if isinstance(v, InputSpec) else InputSpec(v.payload_type, v.shape, v.dtype)
                      for k, v in input_specs.items()}
             self._check_input_specs(specs)
-            self.rng = RNGKey(_key_of(int(getattr(self.config, "seed", 0))))
+            if type(self).__requires_rng__:
+                self.rng = RNGKey(_key_of(int(getattr(self.config, "seed", 0))))
             try:
                 self.build(specs)
             except (TypeError, ValueError, KeyError) as exc:
@@ -298,6 +300,11 @@ class Module(nnx.Module):
     def get_rng_keys(self, num_keys: int) -> jax.Array | list[jax.Array]:
         """Fresh PRNG keys from the module's own key (one key if ``num_keys == 1``)."""
         if not hasattr(self, "rng"):
+            if self.__built__ and not _trace_state_clean():
+                raise BuildError(
+                    f"{type(self).__name__} '{self.name}' draws random numbers while stepping but owns no key; "
+                    f"set `__requires_rng__ = True` in its class body so the key is created at build"
+                )
             self.rng = RNGKey(_key_of(int(getattr(self.config, "seed", 0))))
         keys = jax.random.split(self.rng.get_value(), num_keys + 1)
         self.rng.set_value(keys[0])
@@ -404,6 +411,14 @@ class Module(nnx.Module):
         from spark.core.checkpoint import load_checkpoint
 
         return load_checkpoint(path, safe=safe, expected=cls)
+
+
+def _trace_state_clean() -> bool:
+    try:
+        from jax._src.core import trace_state_clean
+    except ImportError:  # pragma: no cover - other JAX versions
+        return True
+    return trace_state_clean()
 
 
 def _key_of(seed: int) -> jax.Array:

@@ -25,6 +25,7 @@ class Leak(spark.nn.Module):
     """x <- decay * x + input (+ optional noise): a tiny stateful module for core tests."""
 
     config: LeakConfig
+    __requires_rng__ = True
 
     def __init__(self, config: LeakConfig = None, **kwargs):
         super().__init__(config=config, **kwargs)

@@ -60,6 +60,8 @@ class PoissonSpiker(InputInterface):
         (the Poisson spike generator).
     """
 
+    __requires_rng__ = True  # draws its spikes from its own key every step
+
     config: PoissonSpikerConfig
 
     def build(self, input_specs: dict[str, InputSpec]) -> None:

@@ -20,6 +20,7 @@ class TopologicalPoissonSpikerConfig(TopologicalSpikerConfig):
     """Configuration of :class:`TopologicalPoissonSpiker`."""
 
 
+
 @register_module
 class TopologicalPoissonSpiker(InputInterface):
     r"""Encode each signal entry with a population of tuned units that fire Poisson spikes.
@@ -53,6 +54,8 @@ class TopologicalPoissonSpiker(InputInterface):
         Pouget A., Dayan P. & Zemel R. (2000), Information processing with population codes,
         *Nature Reviews Neuroscience* 1, 125-132. doi:10.1038/35039062
     """
+
+    __requires_rng__ = True  # draws its spikes from its own key every step
 
     config: TopologicalPoissonSpikerConfig
 
