@@ -46,7 +46,7 @@ def save_checkpoint(module: tp.Any, path: str | os.PathLike, overwrite: bool = F
         raise FileFormatError(
             f"{type(module).__name__} is not registered; decorate it with @spark.register_module to checkpoint it"
         )
-    _, state = split(module)
+    _, state = split(module, constants_in_state=True)
     index = []
     blobs = []
     for key, value in state.items():
@@ -120,7 +120,7 @@ def load_checkpoint(path: str | os.PathLike, safe: bool = True, expected: type |
         specs = {k: decode(v) for k, v in manifest["input_specs"].items()}
         module = cls(config=config, name=manifest.get("name"))
         module.build_from_specs(specs)
-        _, state = split(module)
+        _, state = split(module, constants_in_state=True)
         saved = {}
         for i, entry in enumerate(manifest["variables"]):
             member = f"arrays/{i}.bin"

@@ -115,8 +115,8 @@ class Batch:
                     f"spark.sim.Batch: module {i}'s config differs from module 0's beyond seeds: "
                     f"{ {k: v for k, v in list(diff.items())[:3]} }"
                 )
-        graph, state0 = split(first)
-        states = [state0] + [split(m)[1] for m in modules[1:]]
+        graph, state0 = split(first, constants_in_state=True)
+        states = [state0] + [split(m, constants_in_state=True)[1] for m in modules[1:]]
         for i, st in enumerate(states[1:], 1):
             if list(st) != list(state0):
                 extra = sorted(set(st) ^ set(state0))[:3]
@@ -145,7 +145,7 @@ class Batch:
     @classmethod
     def broadcast(cls, module: tp.Any, size: int) -> Batch:
         """``size`` identical copies of ``module`` (every key shared; rows diverge once inputs differ)."""
-        graph, state = split(module)
+        graph, state = split(module, constants_in_state=True)
         return cls(graph, state, (), size)
 
     def __len__(self) -> int:

@@ -187,3 +187,21 @@ def test_checkpoint_safe_loading_refuses_traversal_links_and_unknown_classes(tmp
             dst.writestr(info, data)
     with pytest.raises(UnsafeFileError, match="unknown module 'os.system'"):
         Leak.from_checkpoint(unknown)
+
+
+def test_split_keeps_constants_in_the_graph_unless_asked():
+    m = Leak()
+    m(drive=spark.FloatArray(jnp.ones(2)))
+    graph, state = spark.split(m)
+    assert "decay" not in state and "x" in state
+    _, full = spark.split(m, constants_in_state=True)
+    assert "decay" in full
+    again, _ = spark.split(m)
+    assert again is graph  # same module, same graph object: a jitted step is not recompiled
+    merged = spark.merge(graph, state)
+    assert float(merged.decay.value) == 0.5
+
+
+def test_split_refuses_an_unbuilt_module():
+    with pytest.raises(BuildError, match="not built yet; call it once"):
+        spark.split(Leak())

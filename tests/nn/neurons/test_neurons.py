@@ -74,7 +74,7 @@ def test_build_creates_every_variable_and_flattens_inputs():
                         learning_rule=spark.nn.learning_rules.STDPRuleConfig())
     out = pool.build_from_specs({"in_spikes": spark.InputSpec(spark.SpikeArray, (2, 4), jnp.float32)})
     assert out["out_spikes"].shape == (3,)
-    keys = set(spark.split(pool)[1])
+    keys = set(spark.split(pool, constants_in_state=True)[1])
     assert {"soma/potential", "soma/adaptation", "synapses/kernel", "delays/buffer", "delays/delays"} <= keys
     assert pool.synapses.get_kernel().shape == (3, 8)
     assert pool.delays(in_spikes=spark.SpikeArray(jnp.zeros(8)))["out_spikes"].shape == (3, 8)
