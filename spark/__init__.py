@@ -74,7 +74,7 @@ def __getattr__(name: str):  # lazy, optional parts
         from spark.editor import GraphEditor
 
         return GraphEditor
-    if name in ("lowlevel", "sim", "plot", "examples"):
+    if name in ("lowlevel", "sim", "plot", "examples", "demos"):
         import importlib
 
         return importlib.import_module(f"spark.{name}")

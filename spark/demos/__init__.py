@@ -9,7 +9,7 @@ Importing this package registers the modules the demos use (the learning rule an
 initializer), so their config files load anywhere; gymnasium is only imported by the CartPole demo.
 """
 
-from spark.demos._blocks import BlockUniformInitializerConfig
-from spark.demos._population_rule import PopulationThreeFactorRule, PopulationThreeFactorRuleConfig
+from spark.nn.initializers import BlockUniformInitializerConfig
+from spark.nn.learning_rules import PopulationThreeFactorRule, PopulationThreeFactorRuleConfig
 
 __all__ = ["PopulationThreeFactorRule", "PopulationThreeFactorRuleConfig", "BlockUniformInitializerConfig"]

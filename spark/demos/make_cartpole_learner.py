@@ -25,8 +25,8 @@ import numpy as np
 
 import spark
 from spark import PortMap
-from spark.demos._blocks import BlockUniformInitializerConfig
-from spark.demos._population_rule import PopulationThreeFactorRuleConfig
+from spark.nn.initializers import BlockUniformInitializerConfig
+from spark.nn.learning_rules import PopulationThreeFactorRuleConfig
 
 __all__ = ["cartpole_learner_config", "main", "DEFAULTS", "default_path"]
 

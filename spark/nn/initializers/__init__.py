@@ -5,6 +5,7 @@ Use one as the value of a config field, e.g.
 """
 
 from spark.nn.initializers._base import InitializerConfig, ScaledInitializerConfig, fan_in_of
+from spark.nn.initializers._block_uniform import BlockUniformInitializerConfig
 from spark.nn.initializers._constant import ConstantInitializerConfig
 from spark.nn.initializers._normal import NormalInitializerConfig
 from spark.nn.initializers._normalized import NormalizedInitializerConfig
@@ -12,6 +13,7 @@ from spark.nn.initializers._sparse import SparseInitializerConfig
 from spark.nn.initializers._uniform import UniformInitializerConfig
 
 __all__ = [
+    "BlockUniformInitializerConfig",
     "InitializerConfig",
     "ScaledInitializerConfig",
     "ConstantInitializerConfig",

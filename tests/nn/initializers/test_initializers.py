@@ -24,6 +24,7 @@ def test_public_names_are_pinned():
             "NormalInitializerConfig",
             "SparseInitializerConfig",
             "NormalizedInitializerConfig",
+            "BlockUniformInitializerConfig",
             "fan_in_of",
         ]
     )

@@ -26,6 +26,8 @@ PUBLIC = {
     "STDPRuleConfig",
     "TripletSTDPRule",
     "TripletSTDPRuleConfig",
+    "PopulationThreeFactorRule",
+    "PopulationThreeFactorRuleConfig",
     "ThreeFactorRule",
     "ThreeFactorRuleConfig",
 }

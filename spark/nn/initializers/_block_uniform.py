@@ -12,7 +12,7 @@ import numpy as np
 from spark.core.arrays import device_array, host_rng
 from spark.core.registry import register_initializer
 from spark.core.validation import TypeValidator
-from spark.nn.initializers import InitializerConfig
+from spark.nn.initializers._base import InitializerConfig
 
 __all__ = ["BlockUniformInitializerConfig"]
 
@@ -29,7 +29,7 @@ class BlockUniformInitializerConfig(InitializerConfig):
 
     Examples:
         >>> import jax
-        >>> from spark.demos import BlockUniformInitializerConfig
+        >>> from spark.nn.initializers import BlockUniformInitializerConfig
         >>> init = BlockUniformInitializerConfig(sizes=(3, 2), lows=(0.0, 2.0), highs=(1.0, 2.0))
         >>> w = init.init(jax.random.PRNGKey(0), (4, 5))
         >>> bool((w[:, :3] < 1).all()), w[:, 3:].tolist() == [[2.0, 2.0]] * 4

@@ -9,8 +9,13 @@ import jax.numpy as jnp
 from spark.core.payloads import FloatArray, SpikeArray
 from spark.core.registry import register_module
 from spark.core.validation import NonNegativeValidator, OneOfValidator, TypeValidator
-from spark.nn.learning_rules import LearningRule, LearningRuleConfig, LearningRuleOutput
-from spark.nn.learning_rules._base import eta_field, tau_field
+from spark.nn.learning_rules._base import (
+    LearningRule,
+    LearningRuleConfig,
+    LearningRuleOutput,
+    eta_field,
+    tau_field,
+)
 
 __all__ = ["PopulationThreeFactorRule", "PopulationThreeFactorRuleConfig"]
 
@@ -99,7 +104,7 @@ class PopulationThreeFactorRule(LearningRule):
 
     Examples:
         >>> import spark, jax.numpy as jnp
-        >>> from spark.demos import PopulationThreeFactorRule
+        >>> from spark.nn.learning_rules import PopulationThreeFactorRule
         >>> rule = PopulationThreeFactorRule(eta=1.0, target_rate=0.0, tau_pre=5.0)
         >>> w = spark.FloatArray(jnp.full((2, 1), 0.5))
         >>> on, off = spark.SpikeArray(jnp.ones(1)), spark.SpikeArray(jnp.zeros(1))

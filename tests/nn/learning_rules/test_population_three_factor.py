@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import spark
-from spark.demos import PopulationThreeFactorRule, PopulationThreeFactorRuleConfig
+from spark.nn.learning_rules import PopulationThreeFactorRule, PopulationThreeFactorRuleConfig
 
 
 def _rule(**kw):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import spark
-from spark.demos import BlockUniformInitializerConfig
+from spark.nn.initializers import BlockUniformInitializerConfig
 
 
 def test_each_block_is_drawn_in_its_range_and_constant_blocks_are_exact():
