@@ -212,9 +212,14 @@ class LearningRule(Component, abc.ABC):
         return value.reshape(()) if value.size == 1 else value.reshape(self.post_size, 1)
 
     def _apply(self, kernel: FloatArray, dw: jax.Array) -> LearningRuleOutput:
-        """``clip(kernel + dw, w_min, w_max)`` in the kernel's dtype."""
+        """``clip(kernel + dw, w_min, w_max)`` where ``dw != 0``, in the kernel's dtype.
+
+        Entries the rule does not change keep their value, so weights a rule never touches (e.g. the
+        inhibitory columns of a concatenated input) are not pulled into ``[w_min, w_max]``.
+        """
         w = jnp.asarray(kernel.value)
-        new = jnp.clip(w.astype(self.work_dtype) + dw, self.config.w_min, self.config.w_max)
+        moved = jnp.clip(w.astype(self.work_dtype) + dw, self.config.w_min, self.config.w_max)
+        new = jnp.where(dw != 0, moved, w.astype(self.work_dtype))
         return {"kernel": FloatArray(new.astype(w.dtype))}
 
     @classmethod

@@ -138,3 +138,16 @@ def test_three_factor_per_unit_modulation() -> None:
             kernel=k,
             modulation=spark.FloatArray(jnp.ones(3)),
         )
+
+
+def test_rule_leaves_untouched_weights_outside_the_bounds_alone():
+    import jax.numpy as jnp
+
+    import spark
+
+    rule = spark.nn.learning_rules.STDPRule(w_min=0.0, w_max=1.0)
+    kernel = spark.FloatArray(jnp.array([[3.0, 0.5]]))
+    out = rule(pre_spikes=spark.SpikeArray(jnp.array([0.0, 1.0])), post_spikes=spark.SpikeArray(jnp.array([1.0])),
+               kernel=kernel)["kernel"].value
+    assert float(out[0, 0]) == 3.0  # no pre spike on input 0: unchanged, not clipped to w_max
+    assert 0.0 <= float(out[0, 1]) <= 1.0
