@@ -100,7 +100,7 @@ def build_network(seed: int = 0) -> COBANetwork:
 
 
 def floor_from(net: COBANetwork) -> tuple[dict, dict]:
-    st = spark.split(net)[1]
+    st = spark.split(net, constants_in_state=True)[1]
     p = {
         k: jnp.asarray(st[k])
         for k in (

@@ -88,7 +88,7 @@ def drive(steps: int, seed: int = 0) -> np.ndarray:
 # -- the pure-JAX floor -------------------------------------------------------------------------------
 def floor_from_brain(brain: tp.Any) -> tuple[dict, dict]:
     """(constants, initial state) of the floor, read from a built brain's state."""
-    st = {k: jnp.asarray(v) for k, v in spark.split(brain)[1].items()}
+    st = {k: jnp.asarray(v) for k, v in spark.split(brain, constants_in_state=True)[1].items()}
     cfg = brain.config.modules_map
     pool_cfg = cfg["neurons_pool"].config
     m = "modules/"
