@@ -20,10 +20,20 @@ def port(page, name: str, port_name: str, output: bool):
 
 def add_node(page, group: str, title: str, x: float, y: float) -> str:
     """Right-click the canvas at (x, y) (relative to the canvas) and pick group > title; return the new name."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = set(node_names(page))
-    page.locator(CANVAS).click(button="right", position={"x": x, "y": y})
-    page.locator(f'.baklava-context-menu .item > .flex-fill:text-is("{group}")').first.hover()
-    page.locator(f'.baklava-context-menu .item > .flex-fill:text-is("{title}")').first.click()
+    group_item = page.locator(f'.baklava-context-menu .item > .flex-fill:text-is("{group}"):visible').first
+    for attempt in range(3):  # a busy machine may drop the first right-click; open the menu again
+        page.locator(CANVAS).click(button="right", position={"x": x, "y": y})
+        try:
+            group_item.hover(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    page.locator(f'.baklava-context-menu .item > .flex-fill:text-is("{title}"):visible').first.click()
     page.wait_for_function(f"document.querySelectorAll('.baklava-node').length === {len(before) + 1}")
     (new,) = set(node_names(page)) - before
     return new
