@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses as dc
-import functools
 import inspect as _inspect
 import typing as tp
 
@@ -558,8 +557,3 @@ class Config(BaseConfig):
         metadata={"units": "ms", "validators": [TypeValidator, PositiveValidator],
                   "description": "Integration time step."},
     )
-
-
-@functools.cache
-def _noop() -> None:  # pragma: no cover - keeps functools imported for subclasses' use
-    return None

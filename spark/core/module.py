@@ -24,7 +24,7 @@ from spark.core.errors import BuildError, ConfigError, SparkError
 from spark.core.payloads import SparkPayload
 from spark.core.registry import MODULES
 from spark.core.specs import InputSpec, OutputSpec, PortSpecs
-from spark.core.variables import Constant, Parameter, RNGKey, SimulationParameter, Variable
+from spark.core.variables import RNGKey, Variable
 
 __all__ = ["Module", "ModuleOutput"]
 
@@ -447,6 +447,3 @@ def _wrap_call(call: tp.Callable) -> tp.Callable:
     __call__.__spark_wrapped__ = True  # type: ignore[attr-defined]
     return __call__
 
-
-# Re-exported variable kinds, for convenience in component files.
-_ = (Constant, Parameter, SimulationParameter)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from spark.core.config import BaseConfig
-from spark.core.payloads import FloatArray, SparkPayload, SpikeArray
+from spark.core.payloads import FloatArray, SpikeArray
 from spark.core.registry import register_module
 from spark.core.specs import InputSpec
-from spark.core.variables import Constant, Variable
-from spark.nn.interfaces._base import InputInterface, InputInterfaceOutput, state_dtype
+from spark.core.variables import Variable
+from spark.nn.interfaces._base import InputInterfaceOutput, state_dtype
 from spark.nn.interfaces._linear import integrate_and_fire
-from spark.nn.interfaces._tuning import TopologicalSpikerConfig, tuned_rates, tuning_constants
+from spark.nn.interfaces._topological import TopologicalSpiker
+from spark.nn.interfaces._tuning import TopologicalSpikerConfig
 
 __all__ = ["TopologicalLinearSpiker", "TopologicalLinearSpikerConfig"]
 
@@ -22,7 +22,7 @@ class TopologicalLinearSpikerConfig(TopologicalSpikerConfig):
 
 
 @register_module
-class TopologicalLinearSpiker(InputInterface):
+class TopologicalLinearSpiker(TopologicalSpiker):
     r"""Encode each signal entry with a population of tuned integrate-and-fire units.
 
     Every scalar input :math:`x` is covered by ``resolution`` units whose preferred values
@@ -65,31 +65,14 @@ class TopologicalLinearSpiker(InputInterface):
 
     config: TopologicalLinearSpikerConfig
 
-    @classmethod
-    def example_inputs(cls, config: BaseConfig | None = None) -> dict[str, SparkPayload]:
-        dtype = getattr(config, "dtype", jnp.float32)
-        return {"signal": FloatArray(jnp.asarray(np.zeros((4,), dtype)))}
-
     def build(self, input_specs: dict[str, InputSpec]) -> None:
-        shape = input_specs["signal"].shape
-        for name, value in tuning_constants(self.config, shape).items():
-            setattr(self, name, Constant(value))
-        self.phase = Variable(
-            jnp.asarray(np.zeros(shape + (self.config.resolution,), state_dtype(self.config.dtype)))
-        )
+        super().build(input_specs)
+        shape = input_specs["signal"].shape + (self.config.resolution,)
+        self.phase = Variable(jnp.asarray(np.zeros(shape, state_dtype(self.config.dtype))))
 
     def __call__(self, signal: FloatArray) -> InputInterfaceOutput:
         cfg = self.config
-        rate = tuned_rates(
-            signal.value,
-            self.mins.get_value(),
-            self.maxs.get_value(),
-            self.glue.get_value(),
-            self.max_freq.get_value(),
-            cfg.resolution,
-            float(cfg.tau),
-            cfg.tuning,
-        )
+        rate = self.rates(signal)
         phase, spikes = integrate_and_fire(self.phase.get_value(), rate, cfg.dt, cfg.dtype)
         self.phase.set_value(phase)
         return {"spikes": SpikeArray(spikes)}

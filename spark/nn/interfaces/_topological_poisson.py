@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import jax.numpy as jnp
-import numpy as np
-
-from spark.core.config import BaseConfig
-from spark.core.payloads import FloatArray, SparkPayload, SpikeArray
+from spark.core.payloads import FloatArray, SpikeArray
 from spark.core.registry import register_module
-from spark.core.specs import InputSpec
-from spark.core.variables import Constant
-from spark.nn.interfaces._base import InputInterface, InputInterfaceOutput, bernoulli_spikes
-from spark.nn.interfaces._tuning import TopologicalSpikerConfig, tuned_rates, tuning_constants
+from spark.nn.interfaces._base import InputInterfaceOutput, bernoulli_spikes
+from spark.nn.interfaces._topological import TopologicalSpiker
+from spark.nn.interfaces._tuning import TopologicalSpikerConfig
 
 __all__ = ["TopologicalPoissonSpiker", "TopologicalPoissonSpikerConfig"]
 
@@ -22,7 +17,7 @@ class TopologicalPoissonSpikerConfig(TopologicalSpikerConfig):
 
 
 @register_module
-class TopologicalPoissonSpiker(InputInterface):
+class TopologicalPoissonSpiker(TopologicalSpiker):
     r"""Encode each signal entry with a population of tuned units that fire Poisson spikes.
 
     Every scalar input :math:`x` is covered by ``resolution`` units whose preferred values
@@ -59,26 +54,7 @@ class TopologicalPoissonSpiker(InputInterface):
 
     config: TopologicalPoissonSpikerConfig
 
-    @classmethod
-    def example_inputs(cls, config: BaseConfig | None = None) -> dict[str, SparkPayload]:
-        dtype = getattr(config, "dtype", jnp.float32)
-        return {"signal": FloatArray(jnp.asarray(np.zeros((4,), dtype)))}
-
-    def build(self, input_specs: dict[str, InputSpec]) -> None:
-        shape = input_specs["signal"].shape
-        for name, value in tuning_constants(self.config, shape).items():
-            setattr(self, name, Constant(value))
-
     def __call__(self, signal: FloatArray) -> InputInterfaceOutput:
         cfg = self.config
-        rate = tuned_rates(
-            signal.value,
-            self.mins.get_value(),
-            self.maxs.get_value(),
-            self.glue.get_value(),
-            self.max_freq.get_value(),
-            cfg.resolution,
-            float(cfg.tau),
-            cfg.tuning,
-        )
+        rate = self.rates(signal)
         return {"spikes": SpikeArray(bernoulli_spikes(self.get_rng_keys(1), rate, cfg.dt, cfg.dtype))}
