@@ -24,7 +24,7 @@ from spark.core.errors import BuildError, ConfigError, SparkError
 from spark.core.payloads import SparkPayload
 from spark.core.registry import MODULES
 from spark.core.specs import InputSpec, OutputSpec, PortSpecs
-from spark.core.variables import RNGKey, Variable
+from spark.core.variables import Constant, RNGKey, Variable, _ValueAccess
 
 __all__ = ["Module", "ModuleOutput"]
 
@@ -36,12 +36,13 @@ ModuleOutput = dict[str, SparkPayload]
 class _Box:
     """Static, identity-hashed holder for per-module metadata kept out of the traced state."""
 
-    __slots__ = ("input_specs", "output_specs", "contract_specs", "reset_values", "init_draws")
+    __slots__ = ("input_specs", "output_specs", "contract_specs", "reset_values", "init_draws", "step_fixed")
 
     def __init__(self) -> None:
         self.init_draws = 0
         self.input_specs: dict[str, InputSpec] | None = None
         self.output_specs: dict[str, OutputSpec] | None = None
+        self.step_fixed: frozenset[tuple] | None = None
         self.contract_specs: dict[str, PortSpecs] | None = None
         self.reset_values: dict[str, np.ndarray] = {}
 
@@ -63,7 +64,7 @@ class _Box:
         new = _Box()
         new.input_specs, new.output_specs = self.input_specs, self.output_specs
         new.contract_specs, new.reset_values = self.contract_specs, dict(self.reset_values)
-        new.init_draws = self.init_draws
+        new.init_draws, new.step_fixed = self.init_draws, self.step_fixed
         return new
 
 
@@ -273,17 +274,42 @@ class Module(nnx.Module):
                 if contract is not None:
                     return {k: OutputSpec(v.payload_type, v.shape, v.dtype) for k, v in contract.items()}
                 raise BuildError(f"{type(self).__name__} '{self.name}' is not built yet; call it once or build_from_specs()")
-            abstract = {k: s.payload_type(jax.ShapeDtypeStruct(s.shape, s.dtype)) for k, s in self._box.input_specs.items()}
-            graph, state = nnx.split(nnx.clone(self))
-
-            def probe(state: tp.Any, inputs: dict) -> tp.Any:
-                return nnx.merge(graph, state)(**inputs)
-
-            out = jax.eval_shape(probe, state, abstract)
-            self._box.output_specs = {
-                k: OutputSpec(type(v), tuple(v.value.shape), v.value.dtype) for k, v in out.items()
-            }
+            self._probe()
         return dict(self._box.output_specs)
+
+    def step_fixed_paths(self) -> frozenset[tuple]:
+        """Paths (relative to this module) of the variables one step leaves unchanged.
+
+        Found once, by the same abstract evaluation of a step that gives the output specs; ``spark.split``
+        keeps these values in the graph, so a jitted step never returns (copies) them. Empty before build.
+        """
+        if not self.__built__:
+            return frozenset()
+        if self._box.step_fixed is None:
+            self._probe()
+        return self._box.step_fixed  # type: ignore[return-value]
+
+    def _probe(self) -> None:
+        """One abstract step (``jax.eval_shape``, nothing computed): output specs and unwritten variables."""
+        abstract = {k: s.payload_type(jax.ShapeDtypeStruct(s.shape, s.dtype)) for k, s in self._box.input_specs.items()}
+        graph, state = nnx.split(nnx.clone(self))
+        unchanged: list[frozenset[tuple]] = []
+
+        def probe(state: tp.Any, inputs: dict) -> tp.Any:
+            before = {p: v.get_value() for p, v in nnx.to_flat_state(state)}
+            model = nnx.merge(graph, state)
+            out = model(**inputs)
+            unchanged.append(frozenset(
+                p for p, v in nnx.to_flat_state(nnx.state(model))
+                if isinstance(v, _ValueAccess) and not isinstance(v, Constant) and v.get_value() is before.get(p)
+            ))
+            return out
+
+        out = jax.eval_shape(probe, state, abstract)
+        self._box.output_specs = {
+            k: OutputSpec(type(v), tuple(v.value.shape), v.value.dtype) for k, v in out.items()
+        }
+        self._box.step_fixed = unchanged[0]
 
     def set_contract_output_specs(self, contract_specs: dict[str, PortSpecs]) -> None:
         """Promise the specs of this module's outputs before it is built (lets it sit in a cycle)."""

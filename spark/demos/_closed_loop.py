@@ -43,7 +43,7 @@ class EpisodeTrace:
     failed: bool
 
 
-@functools.partial(jax.jit, static_argnames=("graph", "steps", "keep", "drive", "reward", "output"))
+@functools.partial(jax.jit, static_argnames=("steps", "keep", "drive", "reward", "output"))
 def _think(graph, state, obs, reward_value, *, steps, keep, drive, reward, output):
     """Run ``steps`` brain steps on ``obs``; the reward is given at the first of them."""
     x = spark.FloatArray(obs)

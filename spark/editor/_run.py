@@ -96,7 +96,7 @@ def simulate(config: tp.Any, steps: int, stimulus: dict, resolve: tp.Callable[[s
         graph, state = spark.split(brain)
 
         @jax.jit
-        def step(state: tp.Any, xs: dict) -> tuple:
+        def step(graph: tp.Any, state: tp.Any, xs: dict) -> tuple:
             model = spark.merge(graph, state)
             out = model(**payloads(xs))
             spikes = model.get_spikes_from_cache()
@@ -106,7 +106,7 @@ def simulate(config: tp.Any, steps: int, stimulus: dict, resolve: tp.Callable[[s
         outputs: dict[str, list] = {}
         events: dict[str, tuple[list, list, int]] = {}
         for t in range(steps):
-            state, out, spikes = step(state, {n: drive[n][t] for n in specs})
+            state, out, spikes = step(graph, state, {n: drive[n][t] for n in specs})
             for name, value in out.items():
                 outputs.setdefault(name, []).append(np.asarray(value, np.float32).reshape(-1))
             for name, value in spikes.items():

@@ -78,7 +78,7 @@ def analyze(
     def probe(state: dict, const: dict, x_t: dict, t: jax.Array) -> tp.Any:
         model = merge(graph, state)
         out = model(**_step_inputs(model, const, x_t, fn, t))
-        _, new = split(model)
+        _, new = split(model, fixed_in_state=True)
         found["unchanged"] = {k for k in state if new.get(k) is state[k]}
         found["new_keys"] = list(new)
         found["name"] = _describe(model)
@@ -146,7 +146,7 @@ def make_chunk(
     def step(carry, frozen, const, x_t, t):
         model = merge(graph, {**frozen, **carry})
         out = model(**_step_inputs(model, const, x_t, fn, t))
-        _, new = split(model)
+        _, new = split(model, fixed_in_state=True)
         return {k: new[k] for k in carry_keys}, {p: v.value for p, v in out.items()}
 
     def chunk(carry, frozen, const, xs, t0, n):

@@ -165,7 +165,7 @@ def evolve(module: tp.Any, input: tp.Any, record: bool = False) -> tuple[tp.Any,
             for p, x in inputs.items()
         }
     size = int(np.shape(next(iter(inputs.values())))[0]) if inputs else 1
-    graph, _ = split(module)
+    graph, _ = split(module, fixed_in_state=True)
     dyn = dynamic_keys(graph)
     target = Batch.broadcast(module, size)
     result = Simulator(target, record=dyn if record else None).run(inputs, apply=False)

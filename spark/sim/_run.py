@@ -164,7 +164,7 @@ class _Binding:
 
     def __init__(self, module: tp.Any):
         self.module = module
-        self.graph, _ = split(module)
+        self.graph, _ = split(module, fixed_in_state=True)
         self.keys = self.graph.keys()
         self.paths = dict(zip(self.keys, self.graph.paths, strict=True))
         self.refs = {k: _resolve(module, self.paths[k]) for k in self.keys}

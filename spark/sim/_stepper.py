@@ -112,7 +112,7 @@ class Stepper:
         if not getattr(module, "__built__", False):
             module.build_from_specs({p: InputSpec(type(v), v.shape, v.dtype) for p, v in inputs.items()})
         if self._graph is None:
-            self._graph, state = split(module)
+            self._graph, state = split(module, fixed_in_state=True)
         else:
             state = self.state
         abstract = {p: type(v)(jax.ShapeDtypeStruct(v.shape, v.dtype)) for p, v in inputs.items()}
@@ -128,7 +128,7 @@ class Stepper:
         def step(packed: dict, large: dict, frozen: dict, x: dict) -> tuple[dict, dict, dict]:
             model = merge(graph, {**frozen, **packing.unpack(packed, large)})
             out = model(**x)
-            _, new = split(model)
+            _, new = split(model, fixed_in_state=True)
             packed, large = packing.pack({k: new[k] for k in carry_keys})
             return packed, large, out
 
@@ -150,9 +150,9 @@ class Stepper:
     def state(self) -> dict[str, tp.Any]:
         """The current flat state (as from :func:`spark.split`; fresh arrays for the rewritten keys)."""
         if self._graph is None:
-            return split(self.module)[1]
+            return split(self.module, fixed_in_state=True)[1]
         if self._packing is None:
-            return split(self.module)[1]
+            return split(self.module, fixed_in_state=True)[1]
         carry = self._packing.unpack(self._packed, {k: jnp.copy(v) for k, v in self._large.items()})
         return {k: carry[k] if k in carry else self._frozen[k] for k in self._graph.keys()}
 

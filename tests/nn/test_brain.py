@@ -217,6 +217,27 @@ def test_state_is_flat_and_small():
     assert sorted(k for k in state if k.startswith("cache/")) == ["cache/r1/y", "cache/r2/y"]
 
 
+def test_fixed_weights_stay_in_the_graph_and_a_jitted_loop_returns_only_what_changes():
+    brain = spark.nn.Brain(config=recurrent_config())
+    brain(drive=F(jnp.zeros((4,))))
+    pools = sorted(name for name in brain.modules if hasattr(brain.modules[name], "w"))
+    # the weights and the build-time PRNG keys: the step reads them, never writes them
+    fixed = {("modules", name, leaf) for name in pools for leaf in ("w", "rng")}
+    assert pools and brain.step_fixed_paths() == fixed
+    graph, state = spark.split(brain)
+    assert sorted(graph.fixed_keys()) == sorted("/".join(p) for p in fixed)
+    assert all(not k.endswith(("/w", "/rng")) for k in state)
+    twin = spark.nn.Brain(config=recurrent_config())
+    twin(drive=F(jnp.zeros((4,))))
+    g_full, s_full = spark.split(twin, fixed_in_state=True)
+    for x in _drives(6):
+        a, state = run_model(graph, state, x)
+        b, s_full = run_model(g_full, s_full, x)
+        assert set(state) == set(graph.keys())
+        for name in a:
+            np.testing.assert_array_equal(a[name].value, b[name].value)
+
+
 def test_call_errors_name_the_input():
     brain = spark.nn.Brain(config=chain_config())
     with pytest.raises(TypeError, match=r"missing input 'drive'"):

@@ -214,6 +214,15 @@ class Brain(Module):
             for name, e in self.config.output_map.items()
         }
 
+    def step_fixed_paths(self) -> frozenset[tuple]:
+        """Variables no module changes in a step (e.g. weights without a learning rule); see ``spark.split``."""
+        if not self.__built__:
+            return frozenset()
+        return frozenset(
+            ("modules", name, *p) for name, module in self.modules.items()
+            if hasattr(module, "step_fixed_paths") for p in module.step_fixed_paths()
+        )
+
     # -- running ------------------------------------------------------------------------------------
     def __call__(self, **inputs: SparkPayload) -> dict[str, SparkPayload]:
         """One step: every module reads the previous step's cache (and this step's inputs), then writes it.
