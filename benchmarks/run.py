@@ -28,16 +28,16 @@ def _settings(quick: bool) -> dict:
             repeats=3,
             lif_sizes=(256,),
             lif_steps=1000,
-            coba_steps=300,
+            coba_steps=1000,
             syn_steps=100,
         )
     return dict(
         sizes=(256, 1024, 4096),
         steps={256: 5000, 1024: 1000, 4096: 40},
         repeats=5,
-        lif_sizes=(256, 1024),
+        lif_sizes=(256, 1024, 4096),
         lif_steps=2000,
-        coba_steps=2000,
+        coba_steps=10000,  # one simulated second
         syn_steps=300,
     )
 

@@ -4,6 +4,7 @@ from spark.nn.synapses._base import Synanpses, Synapses, SynapsesConfig, Synapse
 from spark.nn.synapses._conductance import ConductanceSynapses, ConductanceSynapsesConfig
 from spark.nn.synapses._linear import LinearSynapses, LinearSynapsesConfig
 from spark.nn.synapses._sparse import SparseSynapses, SparseSynapsesConfig
+from spark.nn.synapses._sparse_conductance import SparseConductanceSynapses, SparseConductanceSynapsesConfig
 from spark.nn.synapses._traced import TracedSynapses, TracedSynapsesConfig
 
 __all__ = [
@@ -19,4 +20,6 @@ __all__ = [
     "ConductanceSynapsesConfig",
     "SparseSynapses",
     "SparseSynapsesConfig",
+    "SparseConductanceSynapses",
+    "SparseConductanceSynapsesConfig",
 ]

@@ -20,7 +20,7 @@ from spark.nn.synapses._base import (
     state_dtype,
 )
 
-__all__ = ["ConductanceSynapses", "ConductanceSynapsesConfig"]
+__all__ = ["ConductanceChannels", "ConductanceSynapses", "ConductanceSynapsesConfig"]
 
 
 def _ms(default: float, what: str) -> dc.Field:
@@ -75,8 +75,62 @@ class ConductanceSynapsesConfig(SynapsesConfig):
         return errors
 
 
+class ConductanceChannels:
+    """The excitatory/inhibitory conductance state shared by the dense and the sparse COBA synapses.
+
+    Subclasses call :meth:`_build_conductances` after creating their kernel and pass the summed
+    weights of this step's excitatory and inhibitory spikes, ``(post, 2)``, to :meth:`_conduct`.
+    """
+
+    config: ConductanceSynapsesConfig
+
+    def _build_conductances(self) -> None:
+        work = state_dtype(self.config.dtype)
+        cfg = self.config
+
+        def per_unit(x: float) -> jnp.ndarray:
+            return jnp.asarray(np.broadcast_to(np.asarray(x, np.float64), cfg.units).reshape(-1), work)
+
+        dt = float(cfg.dt)
+        self.decay = Constant(
+            jnp.stack(
+                [
+                    per_unit(np.exp(-dt / np.asarray(cfg.tau_e, np.float64))),
+                    per_unit(np.exp(-dt / np.asarray(cfg.tau_i, np.float64))),
+                ],
+                axis=-1,
+            )
+        )
+        self.reversal = Constant(jnp.stack([per_unit(cfg.E_e), per_unit(cfg.E_i)], axis=-1))
+        self.v_rest = Constant(per_unit(cfg.v_rest))
+        self.g_max = Constant(jnp.asarray(cfg.g_max, work))
+        # conductances (post, 2): column 0 excitatory, column 1 inhibitory
+        self.conductance = Variable(jnp.zeros((self.post_size, 2), work))
+
+    def _conduct(self, drive: jnp.ndarray, potential: PotentialArray | None) -> jnp.ndarray:
+        r"""Decay, add ``drive`` ``(post, 2)``, clip at ``g_max``; return :math:`\sum_c g_c (E_c - v)`."""
+        work = self.conductance.value.dtype
+        g = jnp.minimum(self.conductance.value * self.decay.value + drive.astype(work), self.g_max.value)
+        self.conductance.value = g
+        if potential is None:
+            v = self.v_rest.value
+        else:
+            v = jnp.asarray(potential.value, work).reshape(self.post_size)
+        return jnp.sum(g * (self.reversal.value - v[:, None]), axis=-1)
+
+    @property
+    def g_e(self) -> jnp.ndarray:
+        """Excitatory conductance, shape ``units``."""
+        return self.conductance.value[:, 0].reshape(self.config.units)
+
+    @property
+    def g_i(self) -> jnp.ndarray:
+        """Inhibitory conductance, shape ``units``."""
+        return self.conductance.value[:, 1].reshape(self.config.units)
+
+
 @register_module
-class ConductanceSynapses(Synapses):
+class ConductanceSynapses(ConductanceChannels, Synapses):
     r"""Conductance-based synapses: excitatory and inhibitory conductances with reversal potentials.
 
     The sign of a presynaptic spike routes it to the excitatory (:math:`+1`) or the inhibitory
@@ -138,50 +192,11 @@ class ConductanceSynapses(Synapses):
     config: ConductanceSynapsesConfig
 
     def _build_synapses(self, pre: int) -> None:
-        work = state_dtype(self.config.dtype)
-        cfg = self.config
         self.kernel = self._init_kernel((self.post_size, pre))
-
-        def per_unit(x: float) -> jnp.ndarray:
-            return jnp.asarray(np.broadcast_to(np.asarray(x, np.float64), cfg.units).reshape(-1), work)
-
-        dt = float(cfg.dt)
-        self.decay = Constant(
-            jnp.stack(
-                [
-                    per_unit(np.exp(-dt / np.asarray(cfg.tau_e, np.float64))),
-                    per_unit(np.exp(-dt / np.asarray(cfg.tau_i, np.float64))),
-                ],
-                axis=-1,
-            )
-        )
-        self.reversal = Constant(jnp.stack([per_unit(cfg.E_e), per_unit(cfg.E_i)], axis=-1))
-        self.v_rest = Constant(per_unit(cfg.v_rest))
-        self.g_max = Constant(jnp.asarray(cfg.g_max, work))
-        # conductances (post, 2): column 0 excitatory, column 1 inhibitory
-        self.conductance = Variable(jnp.zeros((self.post_size, 2), work))
+        self._build_conductances()
 
     def __call__(self, spikes: SpikeArray, potential: PotentialArray | None = None) -> SynapsesOutput:
         s = self._spikes(spikes)
         zero = jnp.zeros((), s.dtype)
         channels = jnp.stack([jnp.maximum(s, zero), jnp.maximum(-s, zero)], axis=-1)
-        work = self.conductance.value.dtype
-        drive = self._contract(self.kernel.value, channels).astype(work)
-        g = jnp.minimum(self.conductance.value * self.decay.value + drive, self.g_max.value)
-        self.conductance.value = g
-        if potential is None:
-            v = self.v_rest.value
-        else:
-            v = jnp.asarray(potential.value, work).reshape(self.post_size)
-        current = jnp.sum(g * (self.reversal.value - v[:, None]), axis=-1)
-        return {"currents": self._to_units(current)}
-
-    @property
-    def g_e(self) -> jnp.ndarray:
-        """Excitatory conductance, shape ``units``."""
-        return self.conductance.value[:, 0].reshape(self.config.units)
-
-    @property
-    def g_i(self) -> jnp.ndarray:
-        """Inhibitory conductance, shape ``units``."""
-        return self.conductance.value[:, 1].reshape(self.config.units)
+        return {"currents": self._to_units(self._conduct(self._contract(self.kernel.value, channels), potential))}

@@ -196,44 +196,80 @@ class SparseSynapses(Synapses):
         return {"currents": self._to_units(currents * inv_dt)}
 
 
-def _event_currents(s: jax.Array, kernel: jax.Array, out_synapses: jax.Array, size: int) -> jax.Array:
+def _first_active(s: jax.Array, size: int) -> jax.Array:
+    """Indices of the first ``size`` non-zero entries of ``s``, ascending, padded with ``len(s)``.
+
+    The same as ``jnp.nonzero(s != 0, size=size, fill_value=len(s))``, through ``lax.top_k`` on
+    descending float32 index ranks: several times faster on CPU than the cumulative sum behind
+    ``nonzero``.
+    """
+    pre = s.shape[0]
+    if pre >= 1 << 24:  # float32 ranks would no longer be exact
+        return jnp.nonzero(s != 0, size=size, fill_value=pre)[0]
+    rank = jnp.where(s != 0, jnp.arange(pre, 0, -1, dtype=jnp.float32), 0.0)
+    top, index = jax.lax.top_k(rank, size)  # float32: XLA's fast top-k path on CPU
+    return jnp.where(top > 0, index, pre)
+
+
+def _event_currents(
+    s: jax.Array, kernel: jax.Array, out_synapses: jax.Array, size: int, split_signs: bool
+) -> jax.Array:
     """Scatter the outgoing weights of (at most ``size``) spiking inputs onto their targets."""
     post, k = kernel.shape
     pre = s.shape[0]
     acc = jnp.promote_types(kernel.dtype, jnp.float32)
-    active = jnp.nonzero(s != 0, size=size, fill_value=pre)[0]  # padding points at the dummy row `pre`
+    active = _first_active(s, size)  # padding points at the dummy row `pre`
     synapses = out_synapses[active]  # (size, D) flat synapse ids; the dummy id post*k pads
-    weights = kernel.reshape(-1).at[synapses].get(mode="fill", fill_value=0)
-    signs = s.at[active].get(mode="fill", fill_value=0)
+    weights = kernel.reshape(-1).at[synapses].get(mode="fill", fill_value=0).astype(acc)
+    signs = s.at[active].get(mode="fill", fill_value=0).astype(acc)
     targets = synapses // k  # the dummy id maps to `post`, which segment_sum drops
-    contributions = (weights.astype(acc) * signs.astype(acc)[:, None]).reshape(-1)
-    return jax.ops.segment_sum(contributions, targets.reshape(-1), num_segments=post)
+    if not split_signs:
+        return jax.ops.segment_sum((weights * signs[:, None]).reshape(-1), targets.reshape(-1), num_segments=post)
+    # channel 0 gathers excitatory (positive) spikes, channel 1 inhibitory ones, by magnitude
+    channel = (signs < 0).astype(targets.dtype)[:, None]
+    segments = jnp.where(targets < post, 2 * targets + channel, 2 * post).reshape(-1)
+    summed = jax.ops.segment_sum((weights * jnp.abs(signs)[:, None]).reshape(-1), segments, num_segments=2 * post)
+    return summed.reshape(post, 2)
 
 
 def _gather_rows(kernel: jax.Array, per_synapse: jax.Array) -> jax.Array:
     acc = jnp.promote_types(kernel.dtype, jnp.float32)
-    return jnp.einsum("ik,ik->i", kernel, per_synapse, preferred_element_type=acc)
+    return jnp.einsum("ik,ik...->i...", kernel, per_synapse, preferred_element_type=acc)
 
 
-def _gather_currents(s: jax.Array, kernel: jax.Array, indices: jax.Array) -> jax.Array:
+def _gather_currents(s: jax.Array, kernel: jax.Array, indices: jax.Array, split_signs: bool) -> jax.Array:
     """Every synapse reads its input: exact whatever the number of spikes."""
     acc = jnp.promote_types(kernel.dtype, jnp.float32)
-    return jnp.sum(kernel.astype(acc) * s[indices].astype(acc), axis=1)
+    seen = s[indices].astype(acc)
+    if split_signs:
+        seen = jnp.stack([jnp.maximum(seen, 0), jnp.maximum(-seen, 0)], axis=-1)
+        return jnp.sum(kernel.astype(acc)[..., None] * seen, axis=1)
+    return jnp.sum(kernel.astype(acc) * seen, axis=1)
 
 
-@functools.partial(jax.jit, static_argnames=("sizes",))
+@functools.partial(jax.jit, static_argnames=("sizes", "split_signs"))
 def sparse_currents(
-    s: jax.Array, kernel: jax.Array, indices: jax.Array, out_synapses: jax.Array, *, sizes: tuple[int, ...]
+    s: jax.Array,
+    kernel: jax.Array,
+    indices: jax.Array,
+    out_synapses: jax.Array,
+    *,
+    sizes: tuple[int, ...],
+    split_signs: bool = False,
 ) -> jax.Array:
     r""":math:`\sum_k w_{ik} s_{c_{ik}}` for ``(pre,)`` spikes, by events in the smallest buffer of
-    ``sizes`` that holds them, or by a full gather when there are more spikes than the largest buffer."""
+    ``sizes`` that holds them, or by a full gather when there are more spikes than the largest buffer.
+
+    With ``split_signs`` the result is ``(post, 2)``: the weights of positive (excitatory) spikes in
+    column 0 and of negative (inhibitory) ones in column 1, each times the spike's magnitude.
+    """
 
     def events(size: int) -> tp.Callable[..., jax.Array]:
-        return lambda s, kernel, indices, out: _event_currents(s, kernel, out, size)
+        return lambda s, kernel, indices, out: _event_currents(s, kernel, out, size, split_signs)
 
     branches = [events(size) for size in sizes]
     if sizes[-1] < s.shape[0]:  # overflow: exact gather over every synapse
-        branches.append(lambda s, kernel, indices, out: _gather_currents(s, kernel, indices))
+        branches.append(lambda s, kernel, indices, out: _gather_currents(s, kernel, indices, split_signs))
     n_active = jnp.sum(s != 0).astype(jnp.int32)
     branch = jnp.searchsorted(jnp.asarray(sizes, jnp.int32), n_active)  # first size >= n_active
     return jax.lax.switch(jnp.minimum(branch, len(branches) - 1), branches, s, kernel, indices, out_synapses)

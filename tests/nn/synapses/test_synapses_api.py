@@ -22,6 +22,8 @@ PUBLIC = {
     "LinearSynapsesConfig",
     "TracedSynapses",
     "TracedSynapsesConfig",
+    "SparseConductanceSynapses",
+    "SparseConductanceSynapsesConfig",
     "ConductanceSynapses",
     "ConductanceSynapsesConfig",
     "SparseSynapses",
