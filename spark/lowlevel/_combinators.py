@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import jax.numpy as jnp
+
 from spark.lowlevel._module import Module
 
 __all__ = ["Sequential", "Residual"]
@@ -79,13 +81,20 @@ class Sequential(Module):
     def evolve(self, input_data, record: bool = False, *args, **kwargs):
         """Run the chain; ``new_state``/``recorded`` hold one entry per submodule name."""
         x, new_state, recorded = input_data, {}, {}
+        # a (T, N) input is one unbatched run: every stage gets (T, N), so each keeps unbatched
+        # state, exactly as the stage would when evolved on its own; the output is (1, T, N)
+        unbatched = jnp.ndim(input_data) == 2
         for key in self._order:
             x, sub_state, sub_record = getattr(self, key).evolve(x, record)
+            if unbatched and jnp.ndim(x) == 3 and jnp.shape(x)[0] == 1:
+                x = x[0]
             if sub_state:
                 new_state[key] = sub_state
             if record:
                 recorded[key] = sub_record
-                recorded[f"{key}_output"] = x
+                recorded[f"{key}_output"] = x[None] if unbatched else x
+        if unbatched and jnp.ndim(x) == 2:
+            x = x[None]
         return x, new_state, recorded
 
 
@@ -111,6 +120,5 @@ class Residual(Sequential):
 
     def evolve(self, input_data, record: bool = False, *args, **kwargs):
         """``chain(x) + x``; ``new_state``/``recorded`` as for :class:`Sequential`."""
-        x = self._auto_batch(input_data)[0]
-        y, new_state, recorded = super().evolve(x, record)
-        return y + x, new_state, recorded
+        y, new_state, recorded = super().evolve(input_data, record)
+        return y + self._auto_batch(input_data)[0], new_state, recorded

@@ -142,7 +142,19 @@ def normalize_inputs(
         fn = inputs
     elif isinstance(inputs, Constant):
         _check_ports(module, inputs.inputs, specs)
-        const = {p: _as_payload(module, p, v, specs) for p, v in inputs.inputs.items()}
+        for port, value in inputs.inputs.items():
+            payload = const[port] = _as_payload(module, port, value, specs)
+            spec_shape = specs[port].shape if specs is not None else None
+            if spec_shape is None or tuple(payload.shape) == spec_shape:
+                continue
+            if batch is not None and tuple(payload.shape) == (batch, *spec_shape):
+                const_batched.add(port)  # one value per copy
+                continue
+            per_copy = f" or (B, *shape) = {(batch, *spec_shape)} (one value per copy)" if batch is not None else ""
+            raise ValueError(
+                f"{_owner(module)}: constant input {port!r} has shape {tuple(payload.shape)}; expected the "
+                f"port's shape {spec_shape}{per_copy}"
+            )
     elif isinstance(inputs, tp.Mapping):
         _check_ports(module, inputs, specs)
         for port, value in inputs.items():

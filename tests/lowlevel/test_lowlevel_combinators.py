@@ -66,3 +66,24 @@ def test_residual_adds_the_input():
     np.testing.assert_allclose(res(x)[0][0], 3.0 * x, rtol=1e-6)
     with pytest.raises(ValueError, match="maps 2 channels to 3; a skip connection needs them equal"):
         Residual(LinearJax((2, 3)))
+
+
+def test_unbatched_input_gives_every_stage_unbatched_state_like_on_its_own():
+    from spark.lowlevel import LIFJax, LinearJax, Residual, Sequential
+
+    x = np.random.default_rng(0).random((12, 3)).astype(np.float32)
+    lin, lif = LinearJax((3, 4)), LIFJax(4)
+    alone_mid, _, _ = lin.evolve(x)
+    alone_out, alone_state, _ = lif.evolve(alone_mid[0])
+    seq = Sequential(LinearJax((3, 4), weight=lin.weight.value), LIFJax(4))
+    out, state, rec = seq.evolve(x, record=True)
+    assert out.shape == (1, 12, 4) and rec["0_LinearJax_output"].shape == (1, 12, 4)
+    for name, value in alone_state.items():
+        assert state["1_LIFJax"][name].shape == value.shape  # (4,), not (1, 4)
+        np.testing.assert_allclose(state["1_LIFJax"][name], value, rtol=1e-6)
+    np.testing.assert_allclose(out, alone_out, rtol=1e-6)
+    res = Residual(LinearJax((4, 4)), LIFJax(4))
+    y, res_state, _ = res.evolve(x[:, :1].repeat(4, axis=1))
+    assert y.shape == (1, 12, 4) and res_state["1_LIFJax"]["vmem"].shape == (4,)
+    _, batched_state, _ = res.evolve(np.stack([x[:, :1].repeat(4, axis=1)] * 2))
+    assert batched_state["1_LIFJax"]["vmem"].shape == (2, 4)

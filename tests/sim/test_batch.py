@@ -63,6 +63,11 @@ def test_shared_and_per_copy_constant_inputs():
     for i in range(2):
         shared = sim.run(sim.replicate(m, 2, seed=3), {"drive": x[i]}, steps=6)
         np.testing.assert_array_equal(per_copy.outputs["spikes"].value[i], shared.outputs["spikes"].value[i])
+    # the explicit marker means the same: (B, *shape) is one value per copy
+    marked = sim.run(sim.replicate(m, 2, seed=3), sim.constant(drive=x), steps=6)
+    np.testing.assert_array_equal(marked.outputs["spikes"].value, per_copy.outputs["spikes"].value)
+    with pytest.raises(ValueError, match=r"constant input 'drive' has shape \(3, 3\).*one value per copy"):
+        sim.run(sim.replicate(m, 2, seed=3), sim.constant(drive=np.zeros((3, 3), np.float32)), steps=2)
 
 
 def test_batch_errors():
