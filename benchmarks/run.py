@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if "synapses" in suites:
         synapses.bench(report, s["syn_steps"], s["repeats"])
     if "external" in suites:
-        external.bench(report, 256, s["lif_steps"], s["repeats"])
+        external.bench(
+            report, s["lif_sizes"], s["lif_steps"], s["repeats"], coba_duration_ms=s["coba_steps"] * coba.DT
+        )
     print()
     print(report.table())
     print(

@@ -76,7 +76,7 @@ def _values_equal(a: tp.Any, b: tp.Any) -> bool:
             return False
         return xa.shape == xb.shape and xa.dtype == xb.dtype and bool(np.array_equal(xa, xb, equal_nan=True))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_values_equal(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(_values_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_values_equal(a[k], b[k]) for k in a)
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:

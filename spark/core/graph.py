@@ -73,7 +73,7 @@ class _Static:
             and self.paths == other.paths and self.const_paths == other.const_paths
             and self.fixed_paths == other.fixed_paths
             and len(self.constants) == len(other.constants)
-            and all(a is b for a, b in zip(self.constants, other.constants))
+            and all(a is b for a, b in zip(self.constants, other.constants, strict=True))
             and self.graphdef == other.graphdef
         )
 
@@ -106,7 +106,7 @@ class SparkGraph:
     def __eq__(self, other: object) -> bool:
         return self is other or (
             isinstance(other, SparkGraph) and self.static == other.static
-            and len(self.fixed) == len(other.fixed) and all(a is b for a, b in zip(self.fixed, other.fixed))
+            and len(self.fixed) == len(other.fixed) and all(a is b for a, b in zip(self.fixed, other.fixed, strict=True))
         )
 
     def __repr__(self) -> str:
@@ -202,10 +202,10 @@ def split(module: nnx.Module, *, constants_in_state: bool = False,
 def _flat(graph: SparkGraph, state: dict[str, tp.Any]) -> list[tuple[tuple, nnx.Variable]]:
     s = graph.static
     try:
-        flat = [(p, t.replace(value=state[_key(p)])) for p, t in zip(s.paths, s.variables)]
+        flat = [(p, t.replace(value=state[_key(p)])) for p, t in zip(s.paths, s.variables, strict=True)]
     except KeyError as exc:
         raise KeyError(f"spark.merge: state has no entry {exc}; pass the state returned by spark.split") from None
-    for p, t, value in zip(s.fixed_paths, s.fixed_variables, graph.fixed):
+    for p, t, value in zip(s.fixed_paths, s.fixed_variables, graph.fixed, strict=True):
         key = _key(p)
         if key in state:  # a state entry wins over the graph's copy (a fixed value that changed)
             flat.append((p, t.replace(value=state[key])))
@@ -214,7 +214,7 @@ def _flat(graph: SparkGraph, state: dict[str, tp.Any]) -> list[tuple[tuple, nnx.
         if isinstance(value, jax.core.Tracer) and hasattr(var, "__dict__"):
             object.__setattr__(var, _MARK, value)  # lets split() send it back to the graph
         flat.append((p, var))
-    flat += [(p, t.replace(value=c)) for p, t, c in zip(s.const_paths, s.const_variables, s.constants)]
+    flat += [(p, t.replace(value=c)) for p, t, c in zip(s.const_paths, s.const_variables, s.constants, strict=True)]
     return flat
 
 
@@ -236,5 +236,5 @@ def update(module: nnx.Module, state: dict[str, tp.Any]) -> None:
     Keys absent from ``state`` (values kept in the graph) are left as they are.
     """
     graph, _ = split(module, constants_in_state=True)
-    flat = [(p, t.replace(value=state[_key(p)])) for p, t in zip(graph.paths, graph.variables) if _key(p) in state]
+    flat = [(p, t.replace(value=state[_key(p)])) for p, t in zip(graph.paths, graph.variables, strict=True) if _key(p) in state]
     nnx.update(module, nnx.from_flat_state(flat))

@@ -462,7 +462,7 @@ def _wrap_call(call: tp.Callable) -> tp.Callable:
         if args:
             if len(args) > len(params):
                 raise TypeError(f"{type(self).__name__}() takes at most {len(params)} inputs ({', '.join(params)})")
-            for pname, value in zip(params, args):
+            for pname, value in zip(params, args, strict=False):
                 if pname in kwargs:
                     raise TypeError(f"{type(self).__name__}(): input '{pname}' given twice")
                 kwargs[pname] = value

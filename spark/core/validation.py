@@ -172,7 +172,7 @@ def check_type(value: tp.Any, target: tp.Any) -> bool:
         if origin is tuple and args:
             if len(args) == 2 and args[1] is Ellipsis:
                 return all(check_type(v, args[0]) for v in value)
-            return len(args) == len(value) and all(check_type(v, a) for v, a in zip(value, args))
+            return len(args) == len(value) and all(check_type(v, a) for v, a in zip(value, args, strict=True))
         return not args or all(check_type(v, args[0]) for v in value)
     if origin is type:
         return isinstance(value, type) and (not args or not isinstance(args[0], type) or issubclass(value, args[0]))

@@ -146,7 +146,7 @@ def test_class_ref_by_convention_and_by_name():
         pass
 
     with pytest.raises(ConfigError, match="__class_ref__"):
-        LonelyConfig().class_ref
+        _ = LonelyConfig().class_ref
 
 
 def test_equality_compares_arrays_by_value_and_dtype():

@@ -68,6 +68,28 @@ def fixed_in_degree_indices(seed: int, post: int, pre: int, k: int) -> np.ndarra
     return out
 
 
+def outgoing_table(indices: np.ndarray, pre: int) -> np.ndarray:
+    """The pre -> post adjacency of a ``(post, K)`` index table, for event-driven propagation.
+
+    ``(pre + 1, 2, D)`` int32, ``D`` the largest out-degree: ``[j, 0]`` the flat ids (``i * K + k``)
+    of the synapses leaving input ``j``, ``[j, 1]`` their postsynaptic units. Unused slots and the
+    padding row ``pre`` hold synapse id 0 (any valid id: its weight is read, never used) and unit
+    ``post``, which is out of range for the scatter that drops it.
+    """
+    post, k = indices.shape
+    flat = indices.reshape(-1)
+    order = np.argsort(flat, kind="stable").astype(np.int64)
+    counts = np.bincount(flat, minlength=pre)
+    width = max(int(counts.max(initial=0)), 1)
+    table = np.zeros((pre + 1, 2, width), np.int32)
+    table[:, 1, :] = post
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    slot = np.arange(flat.size) - np.repeat(starts, counts)
+    table[flat[order], 0, slot] = order
+    table[flat[order], 1, slot] = order // k
+    return table
+
+
 @register_module
 class SparseSynapses(Synapses):
     r"""Event-driven sparse synapses: each unit receives :math:`K` random inputs (fixed in-degree).
@@ -88,12 +110,12 @@ class SparseSynapses(Synapses):
         I_i[n] = \frac{1}{\Delta t} \sum_{j \,:\, s_j[n] \ne 0} \; \sum_{k \,:\, c_{ik} = j} w_{ik}\, s_j[n]
 
     At build a pre → post adjacency is precomputed: for every input :math:`j`, the flat ids of its
-    outgoing synapses (padded to the largest out-degree :math:`D`). Each step the indices of the
+    outgoing synapses and their targets (padded to the largest out-degree :math:`D`). Each step the indices of the
     spiking inputs are collected into an event buffer, their outgoing weights are gathered and
     scatter-added onto their targets (``segment_sum``). Buffers come in sizes
-    :math:`E, E/4, E/16` with :math:`E = \lceil f_{max}\, n_{pre} \rceil` (``max_active_fraction``); a
+    :math:`E, E/2, \dots, E/64` with :math:`E = \lceil f_{max}\, n_{pre} \rceil` (``max_active_fraction``); a
     step uses the smallest one that holds its spikes (``lax.switch``), so the cost is
-    :math:`O(n_{active} D)` up to a factor of 4, instead of :math:`O(n_{post} n_{pre})`.
+    :math:`O(n_{active} D)` up to a factor of 2, instead of :math:`O(n_{post} n_{pre})`.
 
     **Overflow policy**: when more than :math:`E` inputs spike in one step, the step instead computes
     :math:`I_i = \sum_k w_{ik} s_{c_{ik}}` by gathering every synapse (:math:`O(n_{post} K)`, exact):
@@ -147,17 +169,7 @@ class SparseSynapses(Synapses):
         self.in_degree = k
         self.indices = Constant(jnp.asarray(indices))
         self.kernel = self._init_kernel((post, k), key=key_w)
-        # pre -> post adjacency: outgoing flat synapse ids of every input (dummy id post*k pads),
-        # plus a dummy row `pre` that the event buffer uses as its fill value
-        flat = indices.reshape(-1)
-        order = np.argsort(flat, kind="stable").astype(np.int64)
-        counts = np.bincount(flat, minlength=pre)
-        width = max(int(counts.max(initial=0)), 1)
-        table = np.full((pre + 1, width), post * k, np.int32)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        slot = np.arange(flat.size) - np.repeat(starts, counts)
-        table[flat[order], slot] = order
-        self.out_synapses = Constant(jnp.asarray(table))
+        self.out_synapses = Constant(jnp.asarray(outgoing_table(indices, pre)))
         self.max_events = max(1, min(pre, math.ceil(float(self.config.max_active_fraction) * pre)))
 
     # -- views ------------------------------------------------------------------------------------------
@@ -181,7 +193,7 @@ class SparseSynapses(Synapses):
     def event_buffer_sizes(self) -> tuple[int, ...]:
         """The event-buffer sizes, smallest first (the largest is ``max_events``)."""
         e = self.max_events
-        return tuple(sorted({max(1, e // 16), max(1, e // 4), e}))
+        return tuple(sorted({max(1, e >> i) for i in range(7)}))
 
     def __call__(self, spikes: SpikeArray) -> SynapsesOutput:
         dtype = self.kernel.value.dtype
@@ -211,24 +223,40 @@ def _first_active(s: jax.Array, size: int) -> jax.Array:
     return jnp.where(top > 0, index, pre)
 
 
+def _rows(table: jax.Array, rows: jax.Array, count: jax.Array) -> jax.Array:
+    """``table[rows]`` for the first ``count`` entries of ``rows``; the other entries get the table's last
+    row (the padding row).
+
+    Copied one dynamic slice at a time, for ``count`` (traced) iterations: on CPU a batched gather of
+    whole rows costs about as much per element as a scalar gather, while a row slice is one copy.
+    """
+    pad = jax.lax.dynamic_index_in_dim(table, table.shape[0] - 1, keepdims=True)
+    out = jnp.broadcast_to(pad, (rows.shape[0], *table.shape[1:]))
+
+    def copy_row(i: jax.Array, out: jax.Array) -> jax.Array:
+        row = jax.lax.dynamic_index_in_dim(table, rows[i], keepdims=True)
+        return jax.lax.dynamic_update_slice_in_dim(out, row, i, axis=0)
+
+    return jax.lax.fori_loop(0, jnp.minimum(count, rows.shape[0]).astype(jnp.int32), copy_row, out)
+
+
 def _event_currents(
-    s: jax.Array, kernel: jax.Array, out_synapses: jax.Array, size: int, split_signs: bool
+    s: jax.Array, kernel: jax.Array, table: jax.Array, n_active: jax.Array, size: int, split_signs: bool
 ) -> jax.Array:
-    """Scatter the outgoing weights of (at most ``size``) spiking inputs onto their targets."""
+    """Scatter the outgoing weights of the ``n_active <= size`` spiking inputs onto their targets."""
     post, k = kernel.shape
-    pre = s.shape[0]
     acc = jnp.promote_types(kernel.dtype, jnp.float32)
-    active = _first_active(s, size)  # padding points at the dummy row `pre`
-    synapses = out_synapses[active]  # (size, D) flat synapse ids; the dummy id post*k pads
-    weights = kernel.reshape(-1).at[synapses].get(mode="fill", fill_value=0).astype(acc)
-    signs = s.at[active].get(mode="fill", fill_value=0).astype(acc)
-    targets = synapses // k  # the dummy id maps to `post`, which segment_sum drops
-    if not split_signs:
-        return jax.ops.segment_sum((weights * signs[:, None]).reshape(-1), targets.reshape(-1), num_segments=post)
-    # channel 0 gathers excitatory (positive) spikes, channel 1 inhibitory ones, by magnitude
-    channel = (signs < 0).astype(targets.dtype)[:, None]
-    segments = jnp.where(targets < post, 2 * targets + channel, 2 * post).reshape(-1)
-    summed = jax.ops.segment_sum((weights * jnp.abs(signs)[:, None]).reshape(-1), segments, num_segments=2 * post)
+    active = _first_active(s, size)  # padding points at the padding row `pre`
+    rows = _rows(table, active, n_active)  # (size, 2, D): synapse ids, target units
+    ids, targets = rows[:, 0], rows[:, 1]
+    weights = kernel.reshape(-1).at[ids].get(mode="promise_in_bounds").astype(acc)
+    signs = s.at[active].get(mode="fill", fill_value=0).astype(acc)[:, None]
+    if not split_signs:  # padding targets are `post`: dropped by segment_sum
+        return jax.ops.segment_sum((weights * signs).reshape(-1), targets.reshape(-1), num_segments=post)
+    # channel 0 gathers excitatory (positive) spikes, channel 1 inhibitory ones, by magnitude;
+    # padding lands on segments >= 2 * post, dropped
+    segments = (2 * targets + (signs < 0).astype(targets.dtype)).reshape(-1)
+    summed = jax.ops.segment_sum((weights * jnp.abs(signs)).reshape(-1), segments, num_segments=2 * post)
     return summed.reshape(post, 2)
 
 
@@ -265,11 +293,13 @@ def sparse_currents(
     """
 
     def events(size: int) -> tp.Callable[..., jax.Array]:
-        return lambda s, kernel, indices, out: _event_currents(s, kernel, out, size, split_signs)
+        return lambda s, n, kernel, indices, out: _event_currents(s, kernel, out, n, size, split_signs)
 
     branches = [events(size) for size in sizes]
     if sizes[-1] < s.shape[0]:  # overflow: exact gather over every synapse
-        branches.append(lambda s, kernel, indices, out: _gather_currents(s, kernel, indices, split_signs))
+        branches.append(lambda s, n, kernel, indices, out: _gather_currents(s, kernel, indices, split_signs))
     n_active = jnp.sum(s != 0).astype(jnp.int32)
-    branch = jnp.searchsorted(jnp.asarray(sizes, jnp.int32), n_active)  # first size >= n_active
-    return jax.lax.switch(jnp.minimum(branch, len(branches) - 1), branches, s, kernel, indices, out_synapses)
+    branch = jnp.sum(jnp.asarray(sizes, jnp.int32) < n_active)  # index of the first size >= n_active
+    return jax.lax.switch(
+        jnp.minimum(branch, len(branches) - 1), branches, s, n_active, kernel, indices, out_synapses
+    )
