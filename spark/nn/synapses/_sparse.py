@@ -223,21 +223,29 @@ def _first_active(s: jax.Array, size: int) -> jax.Array:
     return jnp.where(top > 0, index, pre)
 
 
-def _rows(table: jax.Array, rows: jax.Array, count: jax.Array) -> jax.Array:
-    """``table[rows]`` for the first ``count`` entries of ``rows``; the other entries get the table's last
-    row (the padding row).
+def _outgoing(
+    table: jax.Array, kernel: jax.Array, active: jax.Array, n_active: jax.Array
+) -> tuple[jax.Array, jax.Array]:
+    """Targets and weights of the outgoing synapses of ``active[:n_active]``: two ``(size, D)`` arrays.
 
-    Copied one dynamic slice at a time, for ``count`` (traced) iterations: on CPU a batched gather of
-    whole rows costs about as much per element as a scalar gather, while a row slice is one copy.
+    Filled one input at a time, for ``n_active`` (traced) iterations: its row of the table (a dynamic
+    slice) gives the target units, and the weights of those synapses are gathered from ``kernel``.
+    On CPU this costs a fraction of one batched gather over the whole event buffer, which XLA runs
+    element by element. Rows past ``n_active`` keep target ``post`` (dropped later) and weight 0.
     """
-    pad = jax.lax.dynamic_index_in_dim(table, table.shape[0] - 1, keepdims=True)
-    out = jnp.broadcast_to(pad, (rows.shape[0], *table.shape[1:]))
+    size, width = active.shape[0], table.shape[2]
+    flat = kernel.reshape(-1)
+    targets = jnp.full((size, width), kernel.shape[0], table.dtype)
+    weights = jnp.zeros((size, width), kernel.dtype)
 
-    def copy_row(i: jax.Array, out: jax.Array) -> jax.Array:
-        row = jax.lax.dynamic_index_in_dim(table, rows[i], keepdims=True)
-        return jax.lax.dynamic_update_slice_in_dim(out, row, i, axis=0)
+    def fill(i: jax.Array, carry: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
+        targets, weights = carry
+        ids, units = jax.lax.dynamic_index_in_dim(table, active[i], keepdims=False)
+        targets = jax.lax.dynamic_update_index_in_dim(targets, units, i, 0)
+        weights = jax.lax.dynamic_update_index_in_dim(weights, flat.at[ids].get(mode="promise_in_bounds"), i, 0)
+        return targets, weights
 
-    return jax.lax.fori_loop(0, jnp.minimum(count, rows.shape[0]).astype(jnp.int32), copy_row, out)
+    return jax.lax.fori_loop(0, jnp.minimum(n_active, size).astype(jnp.int32), fill, (targets, weights))
 
 
 def _event_currents(
@@ -247,9 +255,8 @@ def _event_currents(
     post, k = kernel.shape
     acc = jnp.promote_types(kernel.dtype, jnp.float32)
     active = _first_active(s, size)  # padding points at the padding row `pre`
-    rows = _rows(table, active, n_active)  # (size, 2, D): synapse ids, target units
-    ids, targets = rows[:, 0], rows[:, 1]
-    weights = kernel.reshape(-1).at[ids].get(mode="promise_in_bounds").astype(acc)
+    targets, weights = _outgoing(table, kernel, active, n_active)
+    weights = weights.astype(acc)
     signs = s.at[active].get(mode="fill", fill_value=0).astype(acc)[:, None]
     if not split_signs:  # padding targets are `post`: dropped by segment_sum
         return jax.ops.segment_sum((weights * signs).reshape(-1), targets.reshape(-1), num_segments=post)
