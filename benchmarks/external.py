@@ -276,30 +276,38 @@ def _spark_lif(layer: tp.Any, x: jax.Array, repeats: int) -> float:
 # ------------------------------------------------------------------------------------- spark-snn
 
 
-def bench_sparksnn(report: Report) -> None:
-    group = "original Spark (spark-snn 1.2.2)"
+def bench_sparksnn(report: Report, quick: bool = False) -> None:
+    """The tutorial brain timed by one script under this project and under the original Spark."""
+    group = "seed-002 brain N=256 vs original Spark (spark-snn 1.2.2)"
+    print(f"[{group}]", flush=True)
+    args = ["--quick"] if quick else []
+    ours, why = run_script(sys.executable, "seed_tutorial.py", [*args, "--stdp"])
+    if ours is None:
+        report.add(group, "this project, tutorial brain + STDP", 0.0, "steps/s", note=why)
+        return
+    name = f"{ours['library']} + STDP"
+    report.add(group, f"{name}: fused (lax.scan)", ours["fused_steps_per_s"], "steps/s")
+    report.add(group, f"{name}: tutorial loop", ours["loop_steps_per_s"], "steps/s")
+    report.add(group, f"{name}: build + first call", ours["build_s"], "s", target="< 2 s")
     python = os.environ.get(ENV["spark-snn"])
-    script = os.path.join(OTHERS, "seed_sparksnn.py")
-    if python and os.path.exists(script):
-        out, why = run_script(python, "seed_sparksnn.py", [])
-        if out is not None:
-            for key, value in out.get("rows", {}).items():
-                report.add(group, key, value, "steps/s")
-            return
-        note = why
-    elif python:
-        note = "skipped: no runner for spark-snn yet (benchmarks/others/seed_sparksnn.py)"
+    if python:
+        theirs, why = run_script(python, "seed_tutorial.py", args)
     else:
         found = _version("spark-snn")
-        note = (
-            (
-                f"spark-snn {found} found here but it shares the import name 'spark'; "
-                if found
-                else "not installed; "
-            )
-            + f"set {ENV['spark-snn']}=/path/to/python3.12 with spark-snn 1.2.2 (needs Python >= 3.12, jax 0.11.1)"
+        theirs, why = None, (
+            (f"spark-snn {found} found here but it shares the import name 'spark'; " if found else "not installed; ")
+            + f"set {ENV['spark-snn']}=/path/to/python3.12 with spark-snn 1.2.2 (it needs Python >= 3.12 and "
+            "jax 0.11.1)"
         )
-    report.add(group, "spark-snn seed-002 brain", 0.0, "steps/s", note=note)
+    if theirs is None:
+        report.add(group, "spark-snn 1.2.2 (defaults)", 0.0, "steps/s", note=why)
+        return
+    label = f"{theirs['library']} (defaults)"
+    report.add(group, f"{label}: fused (lax.scan)", theirs["fused_steps_per_s"], "steps/s",
+               ref=f"{name}: fused (lax.scan)", target=">= 10x slower (this project 10x faster)")
+    report.add(group, f"{label}: tutorial loop", theirs["loop_steps_per_s"], "steps/s",
+               ref=f"{name}: tutorial loop")
+    report.add(group, f"{label}: build + first call", theirs["build_s"], "s")
 
 
 def bench(
@@ -319,5 +327,5 @@ def bench(
     sizes = (n,) if isinstance(n, int) else tuple(n)
     bench_coba(report, coba_duration_ms, coba_repeats or max(2, repeats - 2))
     bench_lif(report, sizes, steps, repeats)
-    bench_sparksnn(report)
+    bench_sparksnn(report, quick=coba_duration_ms < 500)
     sys.stdout.flush()
