@@ -79,6 +79,19 @@ def run_script(python: str, script: str, args: tp.Sequence[str]) -> tuple[dict |
 # --------------------------------------------------------------------------------------------- COBA
 
 
+def _tool_row(report: Report, group: str, result: tuple[dict | None, str], name: str, extra: str) -> str:
+    """Add one simulator's COBA row (or why it is missing); return the row's name."""
+    out, why = result
+    if out is None:
+        name = name.replace("{version} ", "")
+        report.add(group, name, 0.0, "s/sim-s", note=why)
+        return name
+    name = name.format(**out)
+    note = f"{out['rate_hz']:.1f} Hz; {out['method']}, {out['dtype']}; " + extra.format(**out)
+    report.add(group, name, out["sim_s_per_s"], "s/sim-s", note=note)
+    return name
+
+
 def bench_coba(report: Report, duration_ms: float, repeats: int) -> None:
     group = "COBA 4000 vs other simulators"
     print(f"[{group}]", flush=True)
@@ -98,34 +111,14 @@ def bench_coba(report: Report, duration_ms: float, repeats: int) -> None:
     if spark_coba_seconds_per_sim_second is not None:
         spark_runs.append(spark_coba_seconds_per_sim_second(duration_ms, max(1, repeats - repeats // 2)))
 
-    brian2, why = results["brian2"]
-    b2_name = "Brian2 C++ standalone, 1 thread"
-    if brian2 is None:
-        report.add(group, b2_name, 0.0, "s/sim-s", note=why)
-    else:
-        b2_name = f"Brian2 {brian2['version']} C++ standalone, 1 thread"
-        report.add(
-            group,
-            b2_name,
-            brian2["sim_s_per_s"],
-            "s/sim-s",
-            note=f"{brian2['rate_hz']:.1f} Hz; {brian2['method']}, {brian2['dtype']}; "
-            f"code generation + compile {brian2['build_s']:.1f} s (not included)",
-        )
-    brainpy, why = results["brainpy"]
-    bp_name = "BrainPy (jit, CPU)"
-    if brainpy is None:
-        report.add(group, bp_name, 0.0, "s/sim-s", note=why)
-    else:
-        bp_name = f"BrainPy {brainpy['version']} (jit, CPU)"
-        report.add(
-            group,
-            bp_name,
-            brainpy["sim_s_per_s"],
-            "s/sim-s",
-            note=f"{brainpy['rate_hz']:.1f} Hz; {brainpy['method']}, {brainpy['dtype']}; "
-            f"first run with compilation {brainpy['first_run_s']:.1f} s (not included)",
-        )
+    b2_name = _tool_row(
+        report, group, results["brian2"], "Brian2 {version} C++ standalone, 1 thread",
+        "code generation + compile {build_s:.1f} s (not included)",
+    )
+    bp_name = _tool_row(
+        report, group, results["brainpy"], "BrainPy {version} (jit, CPU)",
+        "first run with compilation {first_run_s:.1f} s (not included)",
+    )
     if not spark_runs:
         report.add(
             group,
