@@ -142,8 +142,18 @@ def _is_tracer(x: tp.Any) -> bool:
 
 
 def _step_fixed(module: nnx.Module) -> frozenset:
+    """Paths a step of ``module`` never writes; empty when that cannot be worked out.
+
+    Holding fewer values in the graph is always correct (it only costs copies), so a module whose
+    step cannot be evaluated abstractly simply keeps everything in the state.
+    """
     fn = getattr(module, "step_fixed_paths", None)
-    return fn() if callable(fn) else frozenset()
+    if not callable(fn):
+        return frozenset()
+    try:
+        return fn()
+    except Exception:  # noqa: BLE001 - an optimisation must never make split fail
+        return frozenset()
 
 
 def split(module: nnx.Module, *, constants_in_state: bool = False,
