@@ -113,9 +113,9 @@ class SparseSynapses(Synapses):
     outgoing synapses and their targets (padded to the largest out-degree :math:`D`). Each step the indices of the
     spiking inputs are collected into an event buffer, their outgoing weights are gathered and
     scatter-added onto their targets (``segment_sum``). Buffers come in sizes
-    :math:`E, E/2, \dots, E/64` with :math:`E = \lceil f_{max}\, n_{pre} \rceil` (``max_active_fraction``); a
+    :math:`E, E/4, E/16, E/64` with :math:`E = \lceil f_{max}\, n_{pre} \rceil` (``max_active_fraction``); a
     step uses the smallest one that holds its spikes (``lax.switch``), so the cost is
-    :math:`O(n_{active} D)` up to a factor of 2, instead of :math:`O(n_{post} n_{pre})`.
+    :math:`O(n_{active} D)` (the buffer only pads the final scatter), instead of :math:`O(n_{post} n_{pre})`.
 
     **Overflow policy**: when more than :math:`E` inputs spike in one step, the step instead computes
     :math:`I_i = \sum_k w_{ik} s_{c_{ik}}` by gathering every synapse (:math:`O(n_{post} K)`, exact):
@@ -193,7 +193,7 @@ class SparseSynapses(Synapses):
     def event_buffer_sizes(self) -> tuple[int, ...]:
         """The event-buffer sizes, smallest first (the largest is ``max_events``)."""
         e = self.max_events
-        return tuple(sorted({max(1, e >> i) for i in range(7)}))
+        return tuple(sorted({max(1, e >> i) for i in (0, 2, 4, 6)}))
 
     def __call__(self, spikes: SpikeArray) -> SynapsesOutput:
         dtype = self.kernel.value.dtype
