@@ -156,9 +156,6 @@ def test_run_rejects_bad_requests(api):
 
 
 def test_shipped_example_opens(api, tmp_path):
-    examples = pytest.importorskip("spark.examples")
-    if not hasattr(examples, "example_ab_model_path"):
-        pytest.skip("spark.examples.example_ab_model_path is not available yet")
     from _ui import copy_example
 
     name = copy_example(tmp_path).name

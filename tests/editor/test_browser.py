@@ -270,11 +270,8 @@ def test_run_panel_with_a_recording(page):
 
 
 def test_open_the_ab_example(page):
-    examples = pytest.importorskip("spark.examples")
-    if not hasattr(examples, "example_ab_model_path"):
-        pytest.skip("spark.examples.example_ab_model_path is not available yet")
     copy_example(page.editor.root)
-    name = Path(examples.example_ab_model_path()).name
+    name = Path(spark.examples.example_ab_model_path()).name
     page.keyboard.press("Control+Shift+O")
     file_dialog(page, name)
     wait_console(page, "success", f"Loaded model {name}")

@@ -218,10 +218,11 @@ class Brain(Module):
         """Variables no module changes in a step (e.g. weights without a learning rule); see ``spark.split``."""
         if not self.__built__:
             return frozenset()
-        return frozenset(
-            ("modules", name, *p) for name, module in self.modules.items()
-            if hasattr(module, "step_fixed_paths") for p in module.step_fixed_paths()
-        )
+        if self._box.step_fixed is None:  # once per built brain: split() asks on every call
+            self._box.step_fixed = frozenset(
+                ("modules", name, *p) for name, module in self.modules.items() for p in module.step_fixed_paths()
+            )
+        return self._box.step_fixed
 
     # -- running ------------------------------------------------------------------------------------
     def __call__(self, **inputs: SparkPayload) -> dict[str, SparkPayload]:
